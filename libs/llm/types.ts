@@ -1,0 +1,49 @@
+/** What turnq needs from a chat model; `createLlm` implements it over the official openai SDK. */
+export type ChatRole = 'system' | 'user' | 'assistant';
+
+export interface ChatMessage {
+  role: ChatRole;
+  content: string;
+  name?: string;
+}
+
+export type LlmOperation = 'chat' | 'classify' | 'summarize';
+
+export interface LlmUsage {
+  promptTokens: number;
+  completionTokens: number;
+  totalTokens: number;
+}
+
+export interface CompleteRequest {
+  model: string;
+  operation: LlmOperation;
+  messages: ChatMessage[];
+  maxTokens?: number;
+  temperature?: number;
+  /** Ask for a JSON object answer (`response_format: { type: 'json_object' }`). */
+  json?: boolean;
+  signal?: AbortSignal;
+}
+
+export interface CompleteResult {
+  text: string;
+  usage: LlmUsage;
+  /** The model that answered, as the provider reports it. */
+  model: string;
+  /** true when the provider reported no usage and it was counted locally. */
+  usageEstimated: boolean;
+}
+
+export interface StreamRequest extends CompleteRequest {
+  onDelta(text: string): void | Promise<void>;
+}
+
+export interface StreamResult extends CompleteResult {
+  timeToFirstTokenMs: number | null;
+}
+
+export interface Llm {
+  complete(req: CompleteRequest): Promise<CompleteResult>;
+  stream(req: StreamRequest): Promise<StreamResult>;
+}
