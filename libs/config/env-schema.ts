@@ -1,0 +1,51 @@
+import { z } from 'zod';
+
+const int = (def: number, min: number, max = Number.MAX_SAFE_INTEGER) =>
+  z.coerce.number({ error: `an integer from ${min} to ${max}` }).int(`an integer from ${min} to ${max}`)
+    .min(min, `an integer from ${min} to ${max}`).max(max, `an integer from ${min} to ${max}`).default(def);
+const ratio = (def: number) => z.coerce.number({ error: 'a number from 0 to 1' }).min(0, 'a number from 0 to 1').max(1, 'a number from 0 to 1').default(def);
+const bool = (def: boolean) => z.enum(['true', 'false', '1', '0'], { error: 'true or false' }).default(def ? 'true' : 'false')
+  .transform((v) => v === 'true' || v === '1');
+const optional = z.string().trim().min(1).optional().catch(undefined);
+const url = (what: string) => z.string().trim().refine((v) => { try { return /^(redis|rediss|https?):$/.test(new URL(v).protocol); } catch { return false; } }, `a ${what} URL`);
+
+/** Every variable turnq reads, with its default (see the README's configuration table). */
+export const envSchema = z.object({
+  REDIS_URL: url('redis://').default('redis://127.0.0.1:6379'),
+  OPENAI_API_KEY: optional,
+  OPENAI_BASE_URL: url('http(s)://').optional(),
+  LLM_SIM_PORT: int(8089, 1, 65535),
+  TURNQ_MODEL: z.string().trim().min(1, 'a model name').default('gpt-4o-mini'),
+  TURNQ_INTENT_MODEL: optional,
+  TURNQ_SUMMARY_MODEL: optional,
+  TURNQ_MAX_CONTEXT_TOKENS: int(4000, 256, 2_000_000),
+  TURNQ_MAX_REPLY_TOKENS: int(1000, 1, 1_000_000),
+  TURNQ_SESSION_TTL_SECONDS: int(3600, 0),
+  TURNQ_MAX_PENDING_TURNS: int(20, 1, 10_000),
+  TURNQ_API_KEYS: optional,
+  TURNQ_ADMIN_KEY: optional,
+  TURNQ_NAMESPACE: z.string().regex(/^[a-z][a-z0-9-]{0,31}$/, 'lowercase letters, digits and dashes, starting with a letter').default('turnq'),
+  TURNQ_PARTITIONS: int(1, 1, 1024),
+  TURNQ_RATE_LIMIT_PER_MINUTE: int(0, 0),
+  TURNQ_LLM_TIMEOUT_MS: int(60_000, 100),
+  TURNQ_JOB_ATTEMPTS: int(4, 1, 20),
+  TURNQ_JOB_BACKOFF_MS: int(1000, 0),
+  TURNQ_WORKER_CONCURRENCY: int(50, 1, 5000),
+  TURNQ_LOCK_DURATION_MS: int(30_000, 1000),
+  TURNQ_STALLED_INTERVAL_MS: int(15_000, 500),
+  TURNQ_SHUTDOWN_GRACE_MS: int(30_000, 0),
+  TURNQ_RECONCILE_INTERVAL_MS: int(2000, 100),
+  TURNQ_RECONCILE_AFTER_MS: int(5000, 100),
+  TURNQ_INTENT_KEYWORDS: optional,
+  TURNQ_INTENT_THRESHOLD: ratio(0.5),
+  TURNQ_CONTEXT_IMPORTANCE: bool(true),
+  TURNQ_SUMMARY_TRIGGER_RATIO: ratio(0.7),
+  TURNQ_SUMMARY_KEEP_MESSAGES: int(6, 0, 10_000),
+  TURNQ_SUMMARY_MAX_TOKENS: int(500, 16, 100_000),
+  PORT: int(3000, 0, 65535),
+  METRICS_PORT: int(0, 0, 65535),
+  HOST: z.string().default('0.0.0.0'),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'], { error: 'one of fatal, error, warn, info, debug, trace, silent' }).default('info'),
+});
+
+export type Env = z.infer<typeof envSchema>;

@@ -1,0 +1,2 @@
+export { ConfigError } from './config-error';
+export { loadConfig, type Config } from './load-config';

@@ -1,0 +1,102 @@
+import OpenAI, { APIConnectionTimeoutError, APIConnectionError, APIError, APIUserAbortError } from 'openai';
+import type { ChatCompletionCreateParamsBase } from 'openai/resources/chat/completions';
+import { LlmError } from './llm-error';
+import type { CompleteRequest, CompleteResult, Llm, LlmUsage, StreamRequest, StreamResult } from './types';
+
+export interface LlmOptions {
+  apiKey: string;
+  baseURL?: string;
+  timeoutMs: number;
+  /** Injectable for tests of our own code; defaults to global fetch. */
+  fetch?: typeof fetch;
+  /** Exact local count, used only when the provider reports no usage. */
+  countPrompt(model: string, messages: CompleteRequest['messages']): number;
+  countText(model: string, text: string): number;
+}
+
+/**
+ * The official SDK with its own retries off: BullMQ owns retries (style rule 3); this layer only
+ * translates failures into LlmError with a `retryable` flag.
+ */
+export function createLlm(opts: LlmOptions): Llm {
+  const client = new OpenAI({ apiKey: opts.apiKey, baseURL: opts.baseURL, timeout: opts.timeoutMs, maxRetries: 0, fetch: opts.fetch });
+
+  const params = (req: CompleteRequest): ChatCompletionCreateParamsBase => ({
+    model: req.model,
+    messages: req.messages,
+    ...(req.maxTokens !== undefined ? { max_tokens: req.maxTokens } : {}),
+    ...(req.temperature !== undefined ? { temperature: req.temperature } : {}),
+    ...(req.json ? { response_format: { type: 'json_object' as const } } : {}),
+  });
+
+  const usageOf = (req: CompleteRequest, text: string, u: OpenAI.CompletionUsage | null | undefined): [LlmUsage, boolean] => {
+    if (u && Number.isFinite(u.prompt_tokens) && Number.isFinite(u.completion_tokens)) {
+      return [{ promptTokens: u.prompt_tokens, completionTokens: u.completion_tokens, totalTokens: u.prompt_tokens + u.completion_tokens }, false];
+    }
+    const promptTokens = opts.countPrompt(req.model, req.messages);
+    const completionTokens = opts.countText(req.model, text);
+    return [{ promptTokens, completionTokens, totalTokens: promptTokens + completionTokens }, true];
+  };
+
+  return {
+    async complete(req: CompleteRequest): Promise<CompleteResult> {
+      try {
+        const res = await client.chat.completions.create({ ...params(req), stream: false }, { signal: req.signal });
+        const text = res.choices[0]?.message?.content ?? '';
+        const [usage, usageEstimated] = usageOf(req, text, res.usage);
+        return { text, usage, usageEstimated, model: res.model || req.model };
+      } catch (err) {
+        throw translate(err);
+      }
+    },
+
+    async stream(req: StreamRequest): Promise<StreamResult> {
+      const started = performance.now();
+      let ttft: number | null = null;
+      let text = '';
+      let model = req.model;
+      let reported: OpenAI.CompletionUsage | null = null;
+      try {
+        const stream = await client.chat.completions.create(
+          { ...params(req), stream: true, stream_options: { include_usage: true } }, { signal: req.signal });
+        for await (const chunk of stream) {
+          if (chunk.model) model = chunk.model;
+          if (chunk.usage) reported = chunk.usage;
+          const piece = chunk.choices[0]?.delta?.content;
+          if (piece) {
+            if (ttft === null) ttft = performance.now() - started;
+            text += piece;
+            await req.onDelta(piece);
+          }
+        }
+      } catch (err) {
+        throw translate(err);
+      }
+      const [usage, usageEstimated] = usageOf(req, text, reported);
+      return { text, usage, usageEstimated, model, timeToFirstTokenMs: ttft };
+    },
+  };
+}
+
+function translate(err: unknown): LlmError {
+  if (err instanceof LlmError) return err;
+  if (err instanceof APIUserAbortError) return new LlmError('aborted', 'the request was aborted', { cause: err });
+  if (err instanceof APIConnectionTimeoutError) return new LlmError('timeout', 'the model did not answer in time', { cause: err });
+  if (err instanceof APIConnectionError) return new LlmError('connection', 'the model server could not be reached', { cause: err });
+  if (err instanceof APIError) {
+    const status = err.status ?? 0;
+    if (status === 429) return new LlmError('rate_limit', 'the model provider is rate limiting', { retryAfterMs: retryAfter(err.headers), cause: err });
+    if (status === 401 || status === 403) return new LlmError('auth', `the model provider refused the key (${status})`, { cause: err });
+    if (status === 408 || status >= 500 || status === 0) return new LlmError('server', `the model server failed (${status || 'stream broke'})`, { cause: err });
+    return new LlmError('bad_request', `the model provider rejected the request (${status})`, { cause: err });
+  }
+  // A stream cut mid-way surfaces as a plain error from the body reader: worth another attempt.
+  return new LlmError('connection', err instanceof Error ? `the model stream failed: ${err.message}` : 'the model stream failed', { cause: err });
+}
+
+function retryAfter(headers: Headers | undefined): number | null {
+  const ms = Number(headers?.get('retry-after-ms'));
+  if (Number.isFinite(ms) && ms > 0) return ms;
+  const s = Number(headers?.get('retry-after'));
+  return Number.isFinite(s) && s > 0 ? s * 1000 : null;
+}

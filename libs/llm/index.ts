@@ -1,0 +1,3 @@
+export * from './types';
+export { LlmError, type LlmErrorType } from './llm-error';
+export { createLlm, type LlmOptions } from './create-llm';

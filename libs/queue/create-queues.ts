@@ -1,0 +1,58 @@
+import { Queue, type JobsOptions } from 'bullmq';
+import type { Redis } from 'ioredis';
+import { partitionTag } from '#libs/session';
+import { QUEUE_NAMES, summaryJobId, turnJobId, type QueueName, type SummaryJob, type TurnJob, type TurnStage } from './job-schemas';
+
+export interface QueueOptions {
+  connection: Redis;
+  namespace: string;
+  partitions: number;
+  attempts: number;
+  backoffMs: number;
+}
+
+/**
+ * One BullMQ queue per stage per partition, prefixed with the partition's hash tag so a session's keys
+ * and the queues that carry its turns live in one Redis Cluster slot.
+ */
+export function createQueues(opts: QueueOptions) {
+  const queues = new Map<string, Queue>();
+  const get = (name: QueueName, partition: number): Queue => {
+    const id = `${name}:${partition}`;
+    let q = queues.get(id);
+    if (!q) {
+      q = new Queue(name, { connection: opts.connection, prefix: partitionTag(opts.namespace, partition) });
+      q.on('error', () => undefined); // surfaced through the caller's awaited adds; keeps a Redis outage from crashing the process
+      queues.set(id, q);
+    }
+    return q;
+  };
+  const jobOptions: JobsOptions = {
+    attempts: opts.attempts,
+    backoff: { type: 'exponential', delay: opts.backoffMs },
+    removeOnComplete: { age: 3600, count: 10_000 },
+    removeOnFail: { age: 7 * 24 * 3600 },
+  };
+
+  return {
+    get,
+    /** Every queue of every partition, for metrics and shutdown. */
+    all(): Array<{ name: QueueName; partition: number; queue: Queue }> {
+      const out = [];
+      for (let p = 0; p < opts.partitions; p++) for (const name of QUEUE_NAMES) out.push({ name, partition: p, queue: get(name, p) });
+      return out;
+    },
+    async addTurn(stage: TurnStage, job: TurnJob): Promise<void> {
+      await get(stage, job.partition).add(stage, job, { ...jobOptions, jobId: turnJobId(job.turnId) });
+    },
+    /** At most one summary job per session is waiting at a time. */
+    async addSummary(job: SummaryJob): Promise<void> {
+      await get('summary', job.partition).add('summary', job, { ...jobOptions, attempts: 3, deduplication: { id: summaryJobId(job.sessionId) } });
+    },
+    async close(): Promise<void> {
+      await Promise.all([...queues.values()].map((q) => q.close()));
+    },
+  };
+}
+
+export type Queues = ReturnType<typeof createQueues>;

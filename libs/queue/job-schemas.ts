@@ -1,0 +1,25 @@
+import { z } from 'zod';
+
+/** The stages a turn's jobs pass through, each its own queue and worker service. */
+export const TURN_STAGES = ['intent', 'response'] as const;
+export type TurnStage = (typeof TURN_STAGES)[number];
+export const QUEUE_NAMES = ['intent', 'response', 'summary'] as const;
+export type QueueName = (typeof QUEUE_NAMES)[number];
+
+export const turnJobSchema = z.object({
+  sessionId: z.string().regex(/^ses_[0-9A-Za-z]{20}$/),
+  seq: z.number().int().positive(),
+  turnId: z.string().regex(/^trn_[0-9A-Za-z]{20}_[1-9][0-9]*$/),
+  partition: z.number().int().min(0),
+}).strict();
+export type TurnJob = z.infer<typeof turnJobSchema>;
+
+export const summaryJobSchema = z.object({
+  sessionId: z.string().regex(/^ses_[0-9A-Za-z]{20}$/),
+  partition: z.number().int().min(0),
+}).strict();
+export type SummaryJob = z.infer<typeof summaryJobSchema>;
+
+/** Deterministic ids: adding the same turn's job twice is harmless while the job exists. */
+export const turnJobId = (turnId: string): string => `turn-${turnId}`;
+export const summaryJobId = (sessionId: string): string => `summary-${sessionId}`;

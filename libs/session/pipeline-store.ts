@@ -1,0 +1,130 @@
+import { decodeStored } from './decode';
+import { turnIdOf } from './ids';
+import { bindScripts } from './session-scripts-client';
+import { inflightKey, sessionKeys } from './session-keys';
+import type { ContextReport, IntentRecord, StoredMessage, TurnError, Usage } from './session-types';
+import type { StoreOptions, TurnRef } from './session-store';
+
+export type StartResult = { kind: 'run'; stage: 'intent' | 'response'; input: string; state: string } | { kind: 'gone' };
+
+export interface ResponseSnapshot {
+  attempt: number;
+  input: string;
+  systemPrompt: string | null;
+  state: string;
+  summary: { text: string; tokens: number; covers: number } | null;
+  messageCount: number;
+  totalTokens: number;
+  intent: IntentRecord | null;
+  /** The newest unsummarized messages (a bounded pool), chronological. */
+  history: StoredMessage[];
+}
+
+export interface CommitOutcome { next: TurnRef | null; messageCount: number; totalTokens: number; covers: number; coveredTokens: number }
+
+/** The workers' view: every stage transition is one fenced script (see session-scripts.ts). */
+export function createPipelineStore(opts: StoreOptions) {
+  const { redis, namespace, partitions, ttlSeconds } = opts;
+  const scripts = bindScripts(redis);
+  const args = (sid: string) => {
+    const k = sessionKeys(namespace, partitions, sid);
+    return [...k.scriptKeys, ttlSeconds, sid, k.eventPrefix] as Array<string | number>;
+  };
+  const refOf = (sessionId: string, seq: number): TurnRef => ({
+    sessionId, seq, turnId: turnIdOf(sessionId, seq), partition: sessionKeys(namespace, partitions, sessionId).partition,
+  });
+  const nextOf = (sid: string, n: unknown) => (Number(n) ? refOf(sid, Number(n)) : null);
+
+  return {
+    refOf,
+
+    async start(t: TurnRef): Promise<StartResult> {
+      const r = await scripts.start(...args(t.sessionId), t.seq);
+      if (r[0] !== 'run') return { kind: 'gone' };
+      return { kind: 'run', stage: r[1] as 'intent' | 'response', input: String(r[2]), state: String(r[3] ?? 'greeting') };
+    },
+
+    /** 'ok', or 'stale' when the cursor already moved past intent, or 'gone' when the turn no longer owns the session. */
+    async commitIntent(t: TurnRef, intent: IntentRecord, newState: string): Promise<'ok' | 'stale' | 'gone'> {
+      const r = await scripts.commitIntent(...args(t.sessionId), t.seq, JSON.stringify(intent), newState, t.turnId);
+      return r[0] as 'ok' | 'stale' | 'gone';
+    },
+
+    async beginResponse(t: TurnRef, pool: { maxTokens: number; maxMessages: number }): Promise<ResponseSnapshot | 'stale' | 'gone'> {
+      const r = await scripts.beginResponse(...args(t.sessionId), t.seq, pool.maxTokens, pool.maxMessages);
+      if (r[0] !== 'ok') return r[0] as 'stale' | 'gone';
+      const [, attempt, input, sp, state, sumt, sumk, covers, mc, tt, it, first] = r;
+      const firstIndex = Number(first);
+      return {
+        attempt: Number(attempt),
+        input: String(input),
+        systemPrompt: sp ? String(sp) : null,
+        state: String(state),
+        summary: Number(covers) > 0 ? { text: String(sumt), tokens: Number(sumk), covers: Number(covers) } : null,
+        messageCount: Number(mc),
+        totalTokens: Number(tt),
+        intent: it ? (JSON.parse(String(it)) as IntentRecord) : null,
+        history: (r.slice(12) as string[]).map((raw, i) => decodeStored(t.sessionId, firstIndex + i + 1, raw)),
+      };
+    },
+
+    /** false when this attempt no longer owns the turn: the caller must stop streaming. */
+    async delta(t: TurnRef, attempt: number, text: string): Promise<boolean> {
+      const n = await scripts.delta(...args(t.sessionId), t.seq, attempt, JSON.stringify({ text }));
+      return Number(n) > 0;
+    },
+
+    async commitResponse(t: TurnRef, c: {
+      attempt: number; response: string; usage: Usage; context: ContextReport;
+      userTokens: number; replyTokens: number; intentLabel: string; model: string;
+    }): Promise<CommitOutcome | null> {
+      const r = await scripts.commitResponse(...args(t.sessionId), t.seq, c.attempt, c.response, JSON.stringify(c.usage),
+        JSON.stringify(c.context), c.userTokens, c.replyTokens, c.intentLabel, c.model);
+      if (r[0] !== 'ok') return null;
+      return { next: nextOf(t.sessionId, r[1]), messageCount: Number(r[2]), totalTokens: Number(r[3]), covers: Number(r[4]), coveredTokens: Number(r[5]) };
+    },
+
+    /** Ends the turn as failed; null when it had already ended or lost the session. */
+    async fail(t: TurnRef, error: TurnError): Promise<{ next: TurnRef | null } | null> {
+      const r = await scripts.fail(...args(t.sessionId), t.seq, JSON.stringify(error));
+      return r[0] === 'ok' ? { next: nextOf(t.sessionId, r[1]) } : null;
+    },
+
+    async readForSummary(sessionId: string, keep: number):
+      Promise<{ summary: string; covers: number; upto: number; messages: StoredMessage[] } | null> {
+      const r = await scripts.readForSummary(...args(sessionId), keep);
+      if (r[0] !== 'ok') return null;
+      const covers = Number(r[2]);
+      return {
+        summary: String(r[1]), covers, upto: Number(r[3]),
+        messages: (r.slice(4) as string[]).map((raw, i) => decodeStored(sessionId, covers + i + 1, raw)),
+      };
+    },
+
+    async commitSummary(sessionId: string, c: { expectedCovers: number; newCovers: number; text: string; tokens: number; foldedTokens: number }):
+      Promise<'ok' | 'stale' | 'gone'> {
+      const r = await scripts.commitSummary(...args(sessionId), c.expectedCovers, c.newCovers, c.text, c.tokens, c.foldedTokens);
+      return r[0] as 'ok' | 'stale' | 'gone';
+    },
+
+    /** Sessions whose active turn was handed over (or last checked) before `olderThanMs`. */
+    async staleInflight(partition: number, olderThanMs: number, limit: number): Promise<string[]> {
+      return redis.zrangebyscore(inflightKey(namespace, partition), '-inf', olderThanMs, 'LIMIT', 0, limit);
+    },
+
+    async touchInflight(partition: number, sessionId: string, atMs: number): Promise<void> {
+      await redis.zadd(inflightKey(namespace, partition), 'XX', atMs, sessionId);
+    },
+
+    async probeActive(sessionId: string): Promise<{ seq: number; status: string; stage: string } | null> {
+      const r = await scripts.probeActive(...args(sessionId));
+      return r[0] === 'active' ? { seq: Number(r[1]), status: String(r[2]), stage: String(r[3]) } : null;
+    },
+
+    async inflightCount(partition: number): Promise<number> {
+      return redis.zcard(inflightKey(namespace, partition));
+    },
+  };
+}
+
+export type PipelineStore = ReturnType<typeof createPipelineStore>;

@@ -1,0 +1,343 @@
+/*
+ * The session's Lua scripts. Each runs atomically on the partition's slot. Conventions:
+ * KEYS = sessionKeys().scriptKeys (1 session, 2 messages, 3 turns, 4 mailbox, 5 state history,
+ * 6 idempotency, 7 inflight); ARGV[1] = TTL seconds (0 = keep forever), ARGV[2] = session id,
+ * ARGV[3] = event stream prefix. Times come from the Redis server clock, so ordering checks never depend
+ * on the skew between gateway and worker hosts. Event streams and channels are built from ARGV[3]; they
+ * share the hash tag, as BullMQ's own scripts build job keys.
+ */
+const PRELUDE = `
+local ttl = tonumber(ARGV[1])
+local sid = ARGV[2]
+local evp = ARGV[3]
+local function now_ms()
+  local t = redis.call('TIME')
+  return tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
+end
+-- the sliding TTL: every write refreshes every key the session owns (a constant number of keys)
+local function touch(now)
+  redis.call('HSET', KEYS[1], 'la', now)
+  if ttl > 0 then for i = 1, 6 do redis.call('EXPIRE', KEYS[i], ttl) end end
+end
+-- appends an SSE event to the turn's stream: ids run 1, 2, 3... because streams are never trimmed
+local function emit(seq, etype, data)
+  local key = evp .. seq
+  local n = redis.call('XLEN', key) + 1
+  redis.call('XADD', key, '0-' .. n, 't', etype, 'd', data)
+  if ttl > 0 then redis.call('EXPIRE', key, ttl) end
+  redis.call('PUBLISH', key, n .. '\\n' .. etype .. '\\n' .. data)
+  return n
+end
+-- hands the session to the next queued turn, or releases it; returns the next seq or 0
+local function handoff(now)
+  local nxt = redis.call('LPOP', KEYS[4])
+  if nxt then
+    redis.call('HSET', KEYS[1], 'act', nxt)
+    redis.call('ZADD', KEYS[7], now, sid)
+    return tonumber(nxt)
+  end
+  redis.call('HDEL', KEYS[1], 'act')
+  redis.call('ZREM', KEYS[7], sid)
+  return 0
+end
+local function owns(seq)
+  return redis.call('HGET', KEYS[1], 'act') == seq
+end
+`;
+
+/**
+ * Submit. ARGV: 4 tenant, 5 content, 6 idempotency key or '', 7 max pending, 8 idempotency window ms.
+ * Guarantees: checks run existence → conflict → capacity and a refused turn stores nothing; the same
+ * key within the window returns the first turn's seq even for parallel requests (the script is atomic);
+ * a turn becomes the active one only when the session is idle, so at most one turn per session is ever
+ * dispatched. Returns {'nf'} | {'dup', seq} | {'conflict', seq} | {'full', pending} | {'ok', seq, dispatch}.
+ */
+export const SUBMIT = `${PRELUDE}
+local s = redis.call('HMGET', KEYS[1], 'tenant', 'act')
+if s[1] ~= ARGV[4] then return {'nf'} end
+local now = now_ms()
+local hash = redis.sha1hex(ARGV[5])
+if ARGV[6] ~= '' then
+  local prev = redis.call('HGET', KEYS[6], ARGV[6])
+  if prev then
+    local pseq, phash, pat = string.match(prev, '^(%d+):(%x+):(%d+)$')
+    if now - tonumber(pat) < tonumber(ARGV[8]) then
+      if phash == hash then return {'dup', tonumber(pseq)} end
+      return {'conflict', tonumber(pseq)}
+    end
+  end
+end
+local pending = redis.call('LLEN', KEYS[4])
+if s[2] and redis.call('HGET', KEYS[3], s[2] .. ':st') == 'queued' then pending = pending + 1 end
+if pending >= tonumber(ARGV[7]) then return {'full', pending} end
+local seq = redis.call('HINCRBY', KEYS[1], 'seq', 1)
+redis.call('HSET', KEYS[3], seq .. ':st', 'queued', seq .. ':in', ARGV[5], seq .. ':ca', now)
+if ARGV[6] ~= '' then
+  redis.call('HSET', KEYS[6], ARGV[6], seq .. ':' .. hash .. ':' .. now)
+end
+emit(seq, 'status', '{"status":"queued","stage":null}')
+local dispatch = 0
+if s[2] then
+  redis.call('RPUSH', KEYS[4], seq)
+else
+  redis.call('HSET', KEYS[1], 'act', seq)
+  redis.call('ZADD', KEYS[7], now, sid)
+  dispatch = seq
+end
+touch(now)
+return {'ok', seq, dispatch}
+`;
+
+/**
+ * Start (intent stage). ARGV: 4 seq. Fenced on the session's active turn: a queued turn becomes running;
+ * a redelivered job re-enters the stage its cursor names; anything else (cancelled, ended, deleted,
+ * not the owner) is {'gone'}. Returns {'run', stage, input, state}.
+ */
+export const START = `${PRELUDE}
+local seq = ARGV[4]
+if not owns(seq) then return {'gone'} end
+local f = redis.call('HMGET', KEYS[3], seq .. ':st', seq .. ':sg', seq .. ':in')
+local state = redis.call('HGET', KEYS[1], 'state')
+if f[1] == 'queued' then
+  local now = now_ms()
+  redis.call('HSET', KEYS[3], seq .. ':st', 'running', seq .. ':sg', 'intent', seq .. ':sa', now)
+  emit(seq, 'status', '{"status":"running","stage":"intent"}')
+  touch(now)
+  return {'run', 'intent', f[3], state}
+end
+if f[1] == 'running' then return {'run', f[2], f[3], state} end
+return {'gone'}
+`;
+
+/**
+ * Intent commit. ARGV: 4 seq, 5 intent JSON, 6 new state, 7 turn id. Only while this turn owns the
+ * session and its cursor is at 'intent' (a re-run never applies a stage twice). Records one
+ * stateHistory entry only when the state changes. Moves the cursor to 'response'.
+ */
+export const COMMIT_INTENT = `${PRELUDE}
+local seq = ARGV[4]
+if not owns(seq) then return {'gone'} end
+local f = redis.call('HMGET', KEYS[3], seq .. ':st', seq .. ':sg')
+if f[1] ~= 'running' then return {'gone'} end
+if f[2] ~= 'intent' then return {'stale', f[2]} end
+local now = now_ms()
+local from = redis.call('HGET', KEYS[1], 'state')
+local to = ARGV[6]
+redis.call('HSET', KEYS[3], seq .. ':it', ARGV[5], seq .. ':sf', from, seq .. ':stt', to, seq .. ':sg', 'response', seq .. ':ia', now)
+if from ~= to then
+  redis.call('HSET', KEYS[1], 'state', to)
+  redis.call('RPUSH', KEYS[5], cjson.encode({from = from, to = to, turnId = ARGV[7], at = now}))
+end
+emit(seq, 'status', '{"status":"running","stage":"response"}')
+touch(now)
+return {'ok'}
+`;
+
+/**
+ * Response begin. ARGV: 4 seq, 5 pool max tokens, 6 pool max messages. Fenced like START at the
+ * 'response' cursor. Counts the attempt (deltas and the commit are fenced on it, so a zombie of an
+ * earlier attempt can neither stream nor commit) and tells stream readers when a retry restarts the
+ * reply. Reads the summary, its cut-off and the newest unsummarized messages in one snapshot, so a
+ * concurrent summary can never open a gap (invariant 6). Returns {'ok', attempt, input, systemPrompt,
+ * state, summaryText, summaryTokens, covers, messageCount, totalTokens, intentJson, firstIndex, msgs...}.
+ */
+export const BEGIN_RESPONSE = `${PRELUDE}
+local seq = ARGV[4]
+if not owns(seq) then return {'gone'} end
+local f = redis.call('HMGET', KEYS[3], seq .. ':st', seq .. ':sg', seq .. ':in', seq .. ':it')
+if f[1] ~= 'running' then return {'gone'} end
+if f[2] ~= 'response' then return {'stale', f[2]} end
+local attempt = redis.call('HINCRBY', KEYS[3], seq .. ':at', 1)
+if attempt > 1 then
+  emit(seq, 'status', '{"status":"running","stage":"response","restarted":true,"attempt":' .. attempt .. '}')
+end
+local s = redis.call('HMGET', KEYS[1], 'sp', 'state', 'sumt', 'sumk', 'sumc', 'mc', 'tt')
+local covers = tonumber(s[5] or '0')
+local count = tonumber(s[6] or '0')
+local maxTok, maxMsg = tonumber(ARGV[5]), tonumber(ARGV[6])
+local picked, tokens, first = {}, 0, count
+local idx = count - 1
+while idx >= covers and #picked < maxMsg and tokens < maxTok do
+  local lo = math.max(covers, idx - 31)
+  local chunk = redis.call('LRANGE', KEYS[2], lo, idx)
+  for j = #chunk, 1, -1 do
+    if #picked >= maxMsg or tokens >= maxTok then break end
+    table.insert(picked, chunk[j])
+    tokens = tokens + tonumber(string.match(chunk[j], '^{"t":(%d+)'))
+    first = lo + j - 1
+  end
+  idx = lo - 1
+end
+local out = {'ok', attempt, f[3], s[1] or '', s[2], s[3] or '', tonumber(s[4] or '0'), covers, count, tonumber(s[7] or '0'), f[4] or '', first}
+for j = #picked, 1, -1 do table.insert(out, picked[j]) end
+return out
+`;
+
+/** Deltas. ARGV: 4 seq, 5 attempt, 6 event JSON. Appended only by the current attempt of the owner. */
+export const DELTA = `${PRELUDE}
+local seq = ARGV[4]
+if not owns(seq) then return 0 end
+local f = redis.call('HMGET', KEYS[3], seq .. ':st', seq .. ':at')
+if f[1] ~= 'running' or f[2] ~= ARGV[5] then return 0 end
+return emit(seq, 'delta', ARGV[6])
+`;
+
+/**
+ * Response commit. ARGV: 4 seq, 5 attempt, 6 reply, 7 usage JSON, 8 context JSON, 9 user tokens,
+ * 10 reply tokens, 11 intent label, 12 model. Fenced on owner + running + attempt, so it takes effect
+ * at most once per turn however often the job runs (invariant 2). Appends the user and assistant
+ * messages, marks the turn completed, ends its stream and hands the session to the next queued turn.
+ * Returns {'ok', next, messageCount, totalTokens, covers, coveredTokens}.
+ */
+export const COMMIT_RESPONSE = `${PRELUDE}
+local seq = ARGV[4]
+if not owns(seq) then return {'gone'} end
+local f = redis.call('HMGET', KEYS[3], seq .. ':st', seq .. ':sg', seq .. ':at', seq .. ':in', seq .. ':ca')
+if f[1] ~= 'running' or f[2] ~= 'response' or f[3] ~= ARGV[5] then return {'gone'} end
+local now = now_ms()
+local label = cjson.encode(ARGV[11])
+redis.call('RPUSH', KEYS[2],
+  '{"t":' .. ARGV[9] .. ',"r":"user","s":' .. seq .. ',"at":' .. f[5] .. ',"i":' .. label .. ',"c":' .. cjson.encode(f[4]) .. '}',
+  '{"t":' .. ARGV[10] .. ',"r":"assistant","s":' .. seq .. ',"at":' .. now .. ',"i":' .. label .. ',"c":' .. cjson.encode(ARGV[6]) .. '}')
+local mc = redis.call('HINCRBY', KEYS[1], 'mc', 2)
+local tt = redis.call('HINCRBY', KEYS[1], 'tt', tonumber(ARGV[9]) + tonumber(ARGV[10]))
+redis.call('HSET', KEYS[3], seq .. ':st', 'completed', seq .. ':sg', '', seq .. ':out', ARGV[6],
+  seq .. ':us', ARGV[7], seq .. ':cx', ARGV[8], seq .. ':ea', now, seq .. ':mdl', ARGV[12])
+emit(seq, 'done', '')
+local nxt = handoff(now)
+touch(now)
+local c = redis.call('HMGET', KEYS[1], 'sumc', 'sumtt')
+return {'ok', nxt, mc, tt, tonumber(c[1] or '0'), tonumber(c[2] or '0')}
+`;
+
+/**
+ * Fail. ARGV: 4 seq, 5 error JSON. Ends a queued or running turn that still owns the session as
+ * failed (invariant 4) and hands the session on. Returns {'ok', next} or {'gone'}.
+ */
+export const FAIL = `${PRELUDE}
+local seq = ARGV[4]
+if not owns(seq) then return {'gone'} end
+local st = redis.call('HGET', KEYS[3], seq .. ':st')
+if st ~= 'queued' and st ~= 'running' then return {'gone'} end
+local now = now_ms()
+redis.call('HSET', KEYS[3], seq .. ':st', 'failed', seq .. ':sg', '', seq .. ':er', ARGV[5], seq .. ':ea', now)
+emit(seq, 'done', '')
+local nxt = handoff(now)
+touch(now)
+return {'ok', nxt}
+`;
+
+/**
+ * Cancel. ARGV: 4 tenant, 5 seq. Only a queued turn: taken out of the mailbox, or — when it was already
+ * handed the session but no worker has started it — the session moves on and START's fence refuses the
+ * stale job. Returns {'nf'} | {'conflict'} | {'ok', next}.
+ */
+export const CANCEL = `${PRELUDE}
+if redis.call('HGET', KEYS[1], 'tenant') ~= ARGV[4] then return {'nf'} end
+local seq = ARGV[5]
+local st = redis.call('HGET', KEYS[3], seq .. ':st')
+if not st then return {'nf'} end
+if st ~= 'queued' then return {'conflict'} end
+local now = now_ms()
+local nxt = 0
+if owns(seq) then nxt = handoff(now) else redis.call('LREM', KEYS[4], 1, seq) end
+redis.call('HSET', KEYS[3], seq .. ':st', 'cancelled', seq .. ':sg', '', seq .. ':ea', now)
+emit(seq, 'done', '')
+touch(now)
+return {'ok', nxt}
+`;
+
+/** Delete. ARGV: 4 tenant. Removes every key the session owns, its event streams and its inflight entry. */
+export const DELETE = `${PRELUDE}
+if redis.call('HGET', KEYS[1], 'tenant') ~= ARGV[4] then return 0 end
+local n = tonumber(redis.call('HGET', KEYS[1], 'seq') or '0')
+for i = 1, n do redis.call('UNLINK', evp .. i) end
+for i = 1, 6 do redis.call('UNLINK', KEYS[i]) end
+redis.call('ZREM', KEYS[7], sid)
+return 1
+`;
+
+/**
+ * Summary commit. ARGV: 4 expected cut-off, 5 new cut-off, 6 text, 7 tokens, 8 tokens folded.
+ * Compare-and-set on the cut-off: a stale summarizer never overwrites a newer summary, and messages
+ * count as summarized only once this summary covering them is stored (invariant 6). Does not extend
+ * the session's TTL: summarizing is not user activity.
+ */
+export const COMMIT_SUMMARY = `${PRELUDE}
+if redis.call('EXISTS', KEYS[1]) == 0 then return {'gone'} end
+local cur = tonumber(redis.call('HGET', KEYS[1], 'sumc') or '0')
+if cur ~= tonumber(ARGV[4]) then return {'stale', cur} end
+redis.call('HSET', KEYS[1], 'sumt', ARGV[6], 'sumk', ARGV[7], 'sumc', ARGV[5])
+redis.call('HINCRBY', KEYS[1], 'sumtt', tonumber(ARGV[8]))
+return {'ok'}
+`;
+
+/** Summary read. ARGV: 4 messages to keep. The summary, its cut-off and the messages to fold, in one snapshot. */
+export const READ_FOR_SUMMARY = `${PRELUDE}
+local s = redis.call('HMGET', KEYS[1], 'sumt', 'sumc', 'mc')
+if not s[3] then return {'gone'} end
+local covers, count = tonumber(s[2] or '0'), tonumber(s[3])
+local upto = count - tonumber(ARGV[4])
+if upto <= covers then return {'ok', s[1] or '', covers, covers} end
+local out = {'ok', s[1] or '', covers, upto}
+for _, m in ipairs(redis.call('LRANGE', KEYS[2], covers, upto - 1)) do table.insert(out, m) end
+return out
+`;
+
+/** Session read: the record, pending count, state history and TTL in one round trip. ARGV: 4 tenant. */
+export const READ_SESSION = `${PRELUDE}
+local h = redis.call('HGETALL', KEYS[1])
+if #h == 0 then return {'nf'} end
+local rec = {}
+for i = 1, #h, 2 do rec[h[i]] = h[i + 1] end
+if rec.tenant ~= ARGV[4] then return {'nf'} end
+local pending = redis.call('LLEN', KEYS[4])
+if rec.act and redis.call('HGET', KEYS[3], rec.act .. ':st') == 'queued' then pending = pending + 1 end
+return {'ok', h, pending, redis.call('LRANGE', KEYS[5], 0, -1)}
+`;
+
+/** Turn read: the turn's fields, after the tenant check. ARGV: 4 tenant, 5 seq. */
+export const READ_TURN = `${PRELUDE}
+if redis.call('HGET', KEYS[1], 'tenant') ~= ARGV[4] then return {'nf'} end
+local seq = ARGV[5]
+local names = {'st', 'sg', 'in', 'ca', 'sa', 'ia', 'ea', 'it', 'sf', 'stt', 'out', 'us', 'cx', 'er', 'mdl'}
+local fields = {}
+for i, n in ipairs(names) do fields[i] = seq .. ':' .. n end
+local v = redis.call('HMGET', KEYS[3], unpack(fields))
+if not v[1] then return {'nf'} end
+for i = 1, #v do if not v[i] then v[i] = '' end end
+return {'ok', v}
+`;
+
+/**
+ * Messages page. ARGV: 4 tenant, 5 limit, 6 before (1-based position, 0 = none). Returns
+ * {'nf'} | {'bad'} | {'ok', firstIndex, covers, msgs...} (oldest first).
+ */
+export const READ_MESSAGES = `${PRELUDE}
+local s = redis.call('HMGET', KEYS[1], 'tenant', 'mc', 'sumc')
+if s[1] ~= ARGV[4] then return {'nf'} end
+local count = tonumber(s[2] or '0')
+local before = tonumber(ARGV[6])
+local stop = count
+if before > 0 then
+  if before > count then return {'bad'} end
+  stop = before - 1
+end
+local start = math.max(0, stop - tonumber(ARGV[5]))
+local out = {'ok', start, tonumber(s[3] or '0')}
+if stop > start then
+  for _, m in ipairs(redis.call('LRANGE', KEYS[2], start, stop - 1)) do table.insert(out, m) end
+end
+return out
+`;
+
+/** Reconciler probe. ARGV: 4 now-ms threshold is not needed; returns the active seq and its status and stage. */
+export const PROBE_ACTIVE = `${PRELUDE}
+local act = redis.call('HGET', KEYS[1], 'act')
+if not act then
+  redis.call('ZREM', KEYS[7], sid)
+  return {'idle'}
+end
+local f = redis.call('HMGET', KEYS[3], act .. ':st', act .. ':sg')
+return {'active', tonumber(act), f[1] or '', f[2] or ''}
+`;

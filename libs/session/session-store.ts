@@ -1,0 +1,146 @@
+import type { Redis } from 'ioredis';
+import { decodeMessage, decodeSession, decodeTurn } from './decode';
+import { isSessionId, newSessionId, parseMessageId, parseTurnId } from './ids';
+import { bindScripts } from './session-scripts-client';
+import { sessionKeys, type SessionKeys } from './session-keys';
+import type { Message, Session, Turn } from './session-types';
+
+export interface StoreOptions { redis: Redis; namespace: string; partitions: number; ttlSeconds: number }
+export interface NewSession { userId?: string; systemPrompt?: string; metadata?: Record<string, string> }
+export interface TurnRef { sessionId: string; seq: number; turnId: string; partition: number }
+
+export type SubmitResult =
+  | { kind: 'created'; turn: Turn; dispatch: TurnRef | null }
+  | { kind: 'duplicate'; turn: Turn }
+  | { kind: 'not_found' }
+  | { kind: 'conflict'; turnId: string }
+  | { kind: 'too_many'; pending: number };
+
+export type CancelResult = { kind: 'cancelled'; turn: Turn; next: TurnRef | null } | { kind: 'not_found' } | { kind: 'conflict'; turn: Turn };
+
+export interface StreamEvent { id: number; type: string; data: string }
+
+const IDEMPOTENCY_WINDOW_MS = 24 * 3600 * 1000;
+
+/** The gateway's view of sessions: every read and write a route needs, each one script or one round trip. */
+export function createSessionStore(opts: StoreOptions) {
+  const { redis, namespace, partitions, ttlSeconds } = opts;
+  const scripts = bindScripts(redis);
+  const keysOf = (sid: string): SessionKeys => sessionKeys(namespace, partitions, sid);
+  const args = (sid: string) => {
+    const k = keysOf(sid);
+    return [...k.scriptKeys, ttlSeconds, sid, k.eventPrefix] as Array<string | number>;
+  };
+  const refOf = (sessionId: string, seq: number): TurnRef => ({
+    sessionId, seq, turnId: `trn_${sessionId.slice(4)}_${seq}`, partition: keysOf(sessionId).partition,
+  });
+
+  async function getTurn(tenant: string, turnId: string): Promise<Turn | null> {
+    const p = parseTurnId(turnId);
+    if (!p) return null;
+    const r = await scripts.readTurn(...args(p.sessionId), tenant, p.seq);
+    return r[0] === 'ok' ? decodeTurn(p.sessionId, p.seq, r[1] as string[]) : null;
+  }
+
+  return {
+    keysOf,
+    refOf,
+
+    async create(tenant: string, input: NewSession): Promise<Session> {
+      const id = newSessionId();
+      const [sec, micro] = (await redis.time()).map(Number);
+      const now = sec * 1000 + Math.floor(micro / 1000);
+      const key = keysOf(id).scriptKeys[0];
+      const fields: Record<string, string | number> = {
+        id, tenant, state: 'greeting', ca: now, la: now, mc: 0, tt: 0, seq: 0,
+        user: input.userId ?? '', sp: input.systemPrompt ?? '', md: JSON.stringify(input.metadata ?? {}),
+      };
+      const tx = redis.multi().hset(key, fields);
+      if (ttlSeconds > 0) tx.expire(key, ttlSeconds);
+      await tx.exec();
+      return decodeSession(Object.entries(fields).flat().map(String), 0, [], ttlSeconds);
+    },
+
+    async get(tenant: string, sessionId: string): Promise<Session | null> {
+      if (!isSessionId(sessionId)) return null;
+      const r = await scripts.readSession(...args(sessionId), tenant);
+      if (r[0] !== 'ok') return null;
+      return decodeSession(r[1] as string[], Number(r[2]), r[3] as string[], ttlSeconds);
+    },
+
+    async remove(tenant: string, sessionId: string): Promise<boolean> {
+      if (!isSessionId(sessionId)) return false;
+      return Number(await scripts.remove(...args(sessionId), tenant)) === 1;
+    },
+
+    async messages(tenant: string, sessionId: string, page: { limit: number; before?: string }):
+      Promise<{ messages: Message[]; nextBefore: string | null } | 'not_found' | 'bad_before'> {
+      if (!isSessionId(sessionId)) return 'not_found';
+      let before = 0;
+      if (page.before !== undefined) {
+        const pos = parseMessageId(sessionId, page.before);
+        if (pos === null) return (await this.get(tenant, sessionId)) ? 'bad_before' : 'not_found';
+        before = pos;
+      }
+      const r = await scripts.readMessages(...args(sessionId), tenant, page.limit, before);
+      if (r[0] === 'nf') return 'not_found';
+      if (r[0] === 'bad') return 'bad_before';
+      const start = Number(r[1]);
+      const covers = Number(r[2]);
+      const messages = (r.slice(3) as string[]).map((raw, i) => decodeMessage(sessionId, start + i + 1, raw, covers));
+      return { messages, nextBefore: start > 0 && messages.length ? messages[0].id : null };
+    },
+
+    async submit(tenant: string, sessionId: string, turn: { content: string; idempotencyKey?: string; maxPending: number }): Promise<SubmitResult> {
+      if (!isSessionId(sessionId)) return { kind: 'not_found' };
+      const r = await scripts.submit(...args(sessionId), tenant, turn.content, turn.idempotencyKey ?? '', turn.maxPending, IDEMPOTENCY_WINDOW_MS);
+      switch (r[0]) {
+        case 'nf': return { kind: 'not_found' };
+        case 'full': return { kind: 'too_many', pending: Number(r[1]) };
+        case 'conflict': return { kind: 'conflict', turnId: refOf(sessionId, Number(r[1])).turnId };
+        case 'dup': {
+          const existing = await getTurn(tenant, refOf(sessionId, Number(r[1])).turnId);
+          return existing ? { kind: 'duplicate', turn: existing } : { kind: 'not_found' };
+        }
+        default: {
+          const seq = Number(r[1]);
+          const dispatch = Number(r[2]);
+          const created = await getTurn(tenant, refOf(sessionId, seq).turnId);
+          if (!created) return { kind: 'not_found' }; // deleted in between
+          return { kind: 'created', turn: created, dispatch: dispatch ? refOf(sessionId, dispatch) : null };
+        }
+      }
+    },
+
+    getTurn,
+
+    async cancel(tenant: string, turnId: string): Promise<CancelResult> {
+      const p = parseTurnId(turnId);
+      if (!p) return { kind: 'not_found' };
+      const r = await scripts.cancel(...args(p.sessionId), tenant, p.seq);
+      if (r[0] === 'nf') return { kind: 'not_found' };
+      const turn = await getTurn(tenant, turnId);
+      if (!turn) return { kind: 'not_found' };
+      if (r[0] === 'conflict') return { kind: 'conflict', turn };
+      const next = Number(r[1]);
+      return { kind: 'cancelled', turn, next: next ? refOf(p.sessionId, next) : null };
+    },
+
+    /** Events of a turn after `afterId`, oldest first. */
+    async events(turnId: string, afterId: number): Promise<StreamEvent[]> {
+      const p = parseTurnId(turnId);
+      if (!p) return [];
+      const key = keysOf(p.sessionId).eventPrefix + p.seq;
+      const rows = (await redis.xrange(key, `(0-${afterId}`, '+')) as Array<[string, string[]]>;
+      return rows.map(([id, f]) => ({ id: Number(id.slice(2)), type: f[1], data: f[3] }));
+    },
+
+    /** The pub/sub channel that announces new events of a turn (the stream's key). */
+    channelOf(turnId: string): string | null {
+      const p = parseTurnId(turnId);
+      return p ? keysOf(p.sessionId).eventPrefix + p.seq : null;
+    },
+  };
+}
+
+export type SessionStore = ReturnType<typeof createSessionStore>;

@@ -1,0 +1,23 @@
+import type { Redis } from 'ioredis';
+import type { Logger } from '#libs/logger';
+import type { Metrics } from '#libs/metrics';
+import type { Queues } from '#libs/queue';
+import type { SessionStore } from '#libs/session';
+import type { EventHub } from './event-hub';
+
+/** Everything the HTTP app needs; main.ts builds it, tests build their own. */
+export interface GatewayDeps {
+  redis: Redis;
+  store: SessionStore;
+  queues: Queues;
+  hub: EventHub;
+  metrics: Metrics;
+  logger: Logger;
+  apiKeys: Map<string, string> | null;
+  maxPendingTurns: number;
+  rateLimitPerMinute: number;
+  namespace: string;
+  partitions: number;
+  /** SSE keep-alive comment interval; also how often a stream re-reads Redis in case an announcement was lost. */
+  heartbeatMs?: number;
+}

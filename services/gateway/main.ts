@@ -1,0 +1,58 @@
+import type { Server } from 'node:http';
+import { loadConfig, ConfigError } from '#libs/config';
+import { createLogger } from '#libs/logger';
+import { createMetrics } from '#libs/metrics';
+import { createQueues } from '#libs/queue';
+import { createRedis } from '#libs/redis';
+import { createSessionStore } from '#libs/session';
+import { createApp } from './app';
+import { createEventHub } from './event-hub';
+
+async function main(): Promise<void> {
+  const config = loadConfig(process.env);
+  const logger = createLogger('gateway', config.logLevel);
+  if (!config.apiKeys) logger.warn('TURNQ_API_KEYS is not set: authentication is OFF and every caller shares one tenant');
+
+  const redis = createRedis(config.redisUrl, 'producer');
+  const subscriber = createRedis(config.redisUrl, 'worker');
+  for (const [name, conn] of [['redis', redis], ['subscriber', subscriber]] as const) {
+    conn.on('error', (err) => logger.warn({ conn: name, err: err.message }, 'redis connection error'));
+  }
+  const metrics = createMetrics({ service: 'gateway' });
+  const store = createSessionStore({ redis, namespace: config.namespace, partitions: config.partitions, ttlSeconds: config.sessionTtlSeconds });
+  const queues = createQueues({ connection: redis, namespace: config.namespace, partitions: config.partitions, attempts: config.jobs.attempts, backoffMs: config.jobs.backoffMs });
+  const hub = createEventHub(subscriber);
+  const app = createApp({
+    redis, store, queues, hub, metrics, logger, apiKeys: config.apiKeys, maxPendingTurns: config.maxPendingTurns,
+    rateLimitPerMinute: config.rateLimitPerMinute, namespace: config.namespace, partitions: config.partitions,
+  });
+
+  const server: Server = await new Promise((resolve) => {
+    const s = app.listen(config.http.port, config.http.host, () => resolve(s));
+  });
+  server.keepAliveTimeout = 65_000;
+  logger.info({ port: config.http.port, host: config.http.host }, 'gateway listening');
+
+  let stopping = false;
+  const shutdown = async (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    logger.info({ signal }, 'shutting down');
+    const closed = new Promise((r) => server.close(r));
+    server.closeIdleConnections();
+    setTimeout(() => server.closeAllConnections(), Math.min(config.shutdownGraceMs, 10_000)).unref();
+    await closed;
+    await queues.close().catch(() => undefined);
+    subscriber.disconnect();
+    redis.disconnect();
+    process.exit(0);
+  };
+  process.on('SIGTERM', () => void shutdown('SIGTERM'));
+  process.on('SIGINT', () => void shutdown('SIGINT'));
+}
+
+main().catch((err: unknown) => {
+  if (err instanceof ConfigError) console.error(`gateway: ${err.message}`);
+  else console.error('gateway: failed to start', err);
+  process.exit(1);
+});

@@ -1,0 +1,21 @@
+import express, { type RequestHandler } from 'express';
+import { HttpProblem } from '../http-problem';
+
+const MAX_BODY = '64kb';
+const parse = express.json({ limit: MAX_BODY, type: () => true, strict: false });
+
+const hasBody = (req: Parameters<RequestHandler>[0]): boolean =>
+  req.headers['transfer-encoding'] !== undefined || Number(req.headers['content-length'] ?? 0) > 0;
+
+/**
+ * The contract's order: media type (415), then size (413), then syntax (400). A request without a body
+ * needs no content type and reads as `{}`.
+ */
+export const jsonBody: RequestHandler = (req, res, next) => {
+  if (!hasBody(req)) { req.body = {}; return next(); }
+  const type = (req.get('content-type') ?? '').split(';')[0].trim().toLowerCase();
+  if (type !== 'application/json' && !/^application\/[a-z0-9.+-]+\+json$/.test(type)) {
+    return next(new HttpProblem(415, `content-type: expected application/json, got ${type || 'none'}`));
+  }
+  parse(req, res, next);
+};

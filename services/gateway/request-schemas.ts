@@ -1,0 +1,54 @@
+import { z, type ZodType } from 'zod';
+import { HttpProblem } from './http-problem';
+
+/** Text must survive a round trip byte-exact: lone UTF-16 surrogates cannot be stored as UTF-8, so they are refused. */
+const text = (min: number, max: number) => z.string()
+  .min(min, `must be ${min}-${max} characters`).max(max, `must be ${min}-${max} characters`)
+  .refine((s) => s.isWellFormed(), 'contains an unpaired UTF-16 surrogate');
+
+export const createSessionBody = z.object({
+  userId: text(1, 128).optional(),
+  systemPrompt: text(0, 8000).optional(),
+  metadata: z.record(text(1, 64), text(0, 512))
+    .refine((m) => Object.keys(m).length <= 16, 'at most 16 entries').optional(),
+}).strict();
+
+export const submitTurnBody = z.object({ content: text(1, 32000) }).strict();
+
+export const submitTurnQuery = z.object({
+  wait: z.coerce.number({ error: 'must be a number of seconds from 0 to 60' })
+    .min(0, 'must be a number of seconds from 0 to 60').max(60, 'must be a number of seconds from 0 to 60').optional(),
+});
+
+export const messagesQuery = z.object({
+  limit: z.coerce.number({ error: 'must be an integer from 1 to 200' }).int('must be an integer from 1 to 200')
+    .min(1, 'must be an integer from 1 to 200').max(200, 'must be an integer from 1 to 200').default(50),
+  before: z.string().min(1, 'must be a message id').max(200, 'must be a message id').optional(),
+});
+
+export const idempotencyKey = text(1, 128);
+
+/** Parses or throws a 400 whose detail names the offending field. */
+export function parseOr400<T>(schema: ZodType<T>, value: unknown, where: string): T {
+  const r = schema.safeParse(value);
+  if (r.success) return r.data;
+  const issue = r.error.issues[0];
+  const path = issue.path.length ? issue.path.join('.') : '';
+  const field = issue.code === 'unrecognized_keys' ? issue.keys.join(', ') : path;
+  const detail = issue.code === 'unrecognized_keys'
+    ? `${where}${field ? `.${field}` : ''}: unknown field`
+    : issue.code === 'invalid_type' && issue.input === undefined
+      ? `${where}${field ? `.${field}` : ''}: is required`
+      : `${where}${field ? `.${field}` : ''}: ${issue.message}`;
+  throw new HttpProblem(400, detail);
+}
+
+/** Query strings may repeat a key (?limit=1&limit=2); that is a bad request, not a crash. */
+export function singleValued(query: Record<string, unknown>): Record<string, string | undefined> {
+  const out: Record<string, string | undefined> = {};
+  for (const [k, v] of Object.entries(query)) {
+    if (typeof v !== 'string') throw new HttpProblem(400, `query.${k}: must be given once, as a plain value`);
+    out[k] = v;
+  }
+  return out;
+}

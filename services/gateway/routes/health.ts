@@ -1,0 +1,23 @@
+import { Router } from 'express';
+import type { GatewayDeps } from '../gateway-deps';
+import { sampleQueueGauges } from '../sample-queue-gauges';
+
+export function healthRouter(deps: GatewayDeps): Router {
+  const r = Router();
+  r.get('/healthz', (_req, res) => { res.json({ status: 'ok' }); });
+
+  r.get('/readyz', async (_req, res) => {
+    const ok = await Promise.race([
+      deps.redis.ping().then((p) => p === 'PONG', () => false),
+      new Promise<boolean>((resolve) => setTimeout(() => resolve(false), 1000).unref()),
+    ]);
+    if (!ok) res.setHeader('Retry-After', '5');
+    res.status(ok ? 200 : 503).json({ status: ok ? 'ready' : 'unavailable', redis: ok ? 'up' : 'down' });
+  });
+
+  r.get('/metrics', async (_req, res) => {
+    await sampleQueueGauges(deps).catch((err: Error) => deps.logger.warn({ err: err.message }, 'queue sampling failed'));
+    res.type(deps.metrics.registry.contentType).send(await deps.metrics.registry.metrics());
+  });
+  return r;
+}

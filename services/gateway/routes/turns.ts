@@ -1,0 +1,66 @@
+import { Router } from 'express';
+import { TERMINAL, type Turn } from '#libs/session';
+import { HttpProblem } from '../http-problem';
+import { jsonBody } from '../middleware/json-body';
+import { idempotencyKey, parseOr400, singleValued, submitTurnBody, submitTurnQuery } from '../request-schemas';
+import type { GatewayDeps } from '../gateway-deps';
+
+export function turnsRouter(deps: GatewayDeps): Router {
+  const { store, queues, hub, logger } = deps;
+  const r = Router();
+  const turnNotFound = (id: string) => new HttpProblem(404, `turnId: no turn ${JSON.stringify(id.slice(0, 64))}`);
+
+  /** Holds the answer until the turn ends or `seconds` pass (?wait), without polling. */
+  async function settle(tenant: string, turn: Turn, seconds: number | undefined): Promise<Turn> {
+    if (!seconds || TERMINAL.has(turn.status)) return turn;
+    const channel = store.channelOf(turn.turnId)!;
+    const ended = async () => TERMINAL.has((await store.getTurn(tenant, turn.turnId))?.status ?? 'completed');
+    await hub.waitForDone(channel, seconds * 1000, ended);
+    return (await store.getTurn(tenant, turn.turnId)) ?? turn;
+  }
+
+  r.post('/v1/sessions/:id/turns', jsonBody, async (req, res) => {
+    const tenant: string = res.locals.tenant;
+    const query = parseOr400(submitTurnQuery, singleValued(req.query), 'query');
+    const body = parseOr400(submitTurnBody, req.body, 'body');
+    const idemHeader = req.get('idempotency-key');
+    const idem = idemHeader === undefined ? undefined : parseOr400(idempotencyKey, idemHeader, 'header.Idempotency-Key');
+    const result = await store.submit(tenant, String(req.params.id), { content: body.content, idempotencyKey: idem, maxPending: deps.maxPendingTurns });
+    switch (result.kind) {
+      case 'not_found': throw new HttpProblem(404, `sessionId: no session ${JSON.stringify(String(req.params.id).slice(0, 64))}`);
+      case 'conflict': throw new HttpProblem(409, `header.Idempotency-Key: already used for turn ${result.turnId} with a different content`);
+      case 'too_many': throw new HttpProblem(429, `sessionId: ${result.pending} turns are already pending (limit ${deps.maxPendingTurns})`, { 'Retry-After': '2' });
+      case 'duplicate': {
+        const turn = await settle(tenant, result.turn, query.wait);
+        res.status(200).location(`/v1/turns/${turn.turnId}`).json(turn);
+        return;
+      }
+      case 'created': {
+        if (result.dispatch) {
+          // A failed add leaves an active turn without a job; the reconciler re-adds it, so the turn is accepted.
+          await queues.addTurn('intent', result.dispatch).catch((err: Error) =>
+            logger.warn({ turnId: result.dispatch?.turnId, err: err.message }, 'dispatch failed; the reconciler will retry'));
+        }
+        const turn = await settle(tenant, result.turn, query.wait);
+        res.status(TERMINAL.has(turn.status) ? 200 : 202).location(`/v1/turns/${turn.turnId}`).json(turn);
+      }
+    }
+  });
+
+  r.get('/v1/turns/:turnId', async (req, res) => {
+    const turn = await store.getTurn(res.locals.tenant, req.params.turnId);
+    if (!turn) throw turnNotFound(req.params.turnId);
+    res.json(turn);
+  });
+
+  r.delete('/v1/turns/:turnId', async (req, res) => {
+    const result = await store.cancel(res.locals.tenant, req.params.turnId);
+    if (result.kind === 'not_found') throw turnNotFound(req.params.turnId);
+    if (result.kind === 'conflict') throw new HttpProblem(409, `turnId: the turn is ${result.turn.status}; only a queued turn can be cancelled`);
+    if (result.next) await queues.addTurn('intent', result.next).catch((err: Error) =>
+      logger.warn({ turnId: result.next?.turnId, err: err.message }, 'dispatch failed; the reconciler will retry'));
+    res.json(result.turn);
+  });
+
+  return r;
+}
