@@ -1,0 +1,85 @@
+import type { Logger } from '#libs/logger';
+import type { PipelineStore } from '#libs/session';
+import type { Queues } from './create-queues';
+import { turnJobId } from './job-schemas';
+
+export interface ReconcilerOptions {
+  pipeline: PipelineStore;
+  queues: Queues;
+  partitions: number;
+  intervalMs: number;
+  /** How long a session's active turn may go unchecked. */
+  afterMs: number;
+  logger: Logger;
+  now?: () => number;
+}
+
+/**
+ * Repairs the gaps between a script and the `queue.add` that follows it, from any replica, idempotently
+ * (../shared/notes/per-session-fifo.md, "Reconcile"). For each session whose active turn has gone
+ * unchecked for `afterMs`: its stage's job missing → added again under the same id; failed for good →
+ * the turn ends as failed and the session moves on; a stale completion → re-added; otherwise the
+ * check time is refreshed. Deterministic job ids and the stage cursor make a duplicate add harmless.
+ */
+export function createReconciler(o: ReconcilerOptions) {
+  let timer: NodeJS.Timeout | null = null;
+  let running: Promise<number> | null = null;
+
+  async function repairSession(partition: number, sessionId: string, now: number): Promise<boolean> {
+    const active = await o.pipeline.probeActive(sessionId);
+    if (!active || !['queued', 'running'].includes(active.status)) return false;
+    const ref = o.pipeline.refOf(sessionId, active.seq);
+    const stage = active.status === 'queued' || active.stage !== 'response' ? 'intent' : 'response';
+    const job = await o.queues.get(stage, partition).getJob(turnJobId(ref.turnId));
+    const state = job ? await job.getState() : 'unknown';
+    let repaired = false;
+    if (state === 'unknown') {
+      await o.queues.addTurn(stage, ref);
+      repaired = true;
+    } else if (state === 'failed') {
+      const failed = await o.pipeline.fail(ref, { code: 'job_failed', message: job?.failedReason || 'the job failed' });
+      if (failed?.next) await o.queues.addTurn('intent', failed.next);
+      repaired = true;
+    } else if (state === 'completed') {
+      await job!.remove();
+      await o.queues.addTurn(stage, ref);
+      repaired = true;
+    }
+    if (repaired) o.logger.warn({ sessionId, turnId: ref.turnId, stage, jobState: state }, 'reconciler repaired a turn');
+    await o.pipeline.touchInflight(partition, sessionId, now);
+    return repaired;
+  }
+
+  async function runOnce(): Promise<number> {
+    let repaired = 0;
+    for (let p = 0; p < o.partitions; p++) {
+      const now = o.now ? o.now() : Date.now();
+      for (const sessionId of await o.pipeline.staleInflight(p, now - o.afterMs, 200)) {
+        try {
+          if (await repairSession(p, sessionId, now)) repaired++;
+        } catch (err) {
+          o.logger.warn({ sessionId, err: (err as Error).message }, 'reconcile failed; will retry');
+        }
+      }
+    }
+    return repaired;
+  }
+
+  return {
+    runOnce: () => (running ??= runOnce().finally(() => { running = null; })),
+    start(): void {
+      const tick = () => {
+        this.runOnce().catch((err: Error) => o.logger.warn({ err: err.message }, 'reconcile pass failed'))
+          .finally(() => { if (timer) timer = setTimeout(tick, o.intervalMs); });
+      };
+      timer = setTimeout(tick, o.intervalMs);
+    },
+    async stop(): Promise<void> {
+      if (timer) clearTimeout(timer);
+      timer = null;
+      await running;
+    },
+  };
+}
+
+export type Reconciler = ReturnType<typeof createReconciler>;

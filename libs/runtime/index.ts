@@ -1,0 +1,1 @@
+export { runWorkerService, type WorkerServiceContext, type WorkerServiceSpec } from './run-worker-service';

@@ -1,0 +1,85 @@
+import type { Server } from 'node:http';
+import type { Worker } from 'bullmq';
+import { ConfigError, loadConfig, type Config } from '#libs/config';
+import { createLlm, instrumentLlm, type Llm } from '#libs/llm';
+import { createLogger, type Logger } from '#libs/logger';
+import { createMetrics, startMetricsServer, type Metrics } from '#libs/metrics';
+import { closeWorkers, createQueues, createReconciler, type Queues } from '#libs/queue';
+import { createRedis, type Redis } from '#libs/redis';
+import { createPipelineStore, type PipelineStore } from '#libs/session';
+import { chatPromptTokens, tokenCounter } from '#libs/tokens';
+
+export interface WorkerServiceContext {
+  config: Config; logger: Logger; metrics: Metrics; redis: Redis; queues: Queues; pipeline: PipelineStore; llm: Llm;
+}
+
+export interface WorkerServiceSpec {
+  service: 'intent-worker' | 'response-worker' | 'summary-worker';
+  defaultMetricsPort: number;
+  /** Runs the reconciler in this process too (any replica may; it is idempotent). */
+  reconcile: boolean;
+  start(ctx: WorkerServiceContext): Worker[];
+}
+
+/**
+ * The common life of a worker process: config parsed once, connections, metrics server, the workers,
+ * and a graceful SIGTERM/SIGINT (stop taking jobs, let running ones finish within the grace period,
+ * close everything in reverse order, exit 0).
+ */
+export function runWorkerService(spec: WorkerServiceSpec): void {
+  let config: Config;
+  try {
+    config = loadConfig(process.env, spec.defaultMetricsPort);
+  } catch (err) {
+    console.error(`${spec.service}: ${err instanceof ConfigError ? err.message : String(err)}`);
+    process.exit(1);
+  }
+  const logger = createLogger(spec.service, config.logLevel);
+  if (config.llm.simulator) {
+    logger.warn({ baseURL: config.llm.baseURL }, 'OPENAI_API_KEY is not set: using the turnq LLM SIMULATOR (canned replies, not a model)');
+  }
+  const redis = createRedis(config.redisUrl, 'worker');
+  redis.on('error', (err) => logger.warn({ err: err.message }, 'redis connection error'));
+  const metrics = createMetrics({ service: spec.service });
+  const queues = createQueues({ connection: redis, namespace: config.namespace, partitions: config.partitions, attempts: config.jobs.attempts, backoffMs: config.jobs.backoffMs });
+  const pipeline = createPipelineStore({ redis, namespace: config.namespace, partitions: config.partitions, ttlSeconds: config.sessionTtlSeconds });
+  const llm = instrumentLlm(createLlm({
+    apiKey: config.llm.apiKey, baseURL: config.llm.baseURL, timeoutMs: config.llm.timeoutMs,
+    countPrompt: (model, messages) => chatPromptTokens(tokenCounter(model), messages),
+    countText: (model, text) => tokenCounter(model).count(text),
+  }), metrics);
+  const ctx: WorkerServiceContext = { config, logger, metrics, redis, queues, pipeline, llm };
+  const workers = spec.start(ctx);
+  const reconciler = spec.reconcile
+    ? createReconciler({ pipeline, queues, partitions: config.partitions, intervalMs: config.reconcile.intervalMs, afterMs: config.reconcile.afterMs, logger })
+    : null;
+  reconciler?.start();
+
+  let server: Server | null = null;
+  startMetricsServer({
+    port: config.metricsPort, metrics,
+    health: async () => ({ ok: workers.every((w) => w.isRunning()), detail: { workers: workers.length, redis: redis.status } }),
+  }).then((s) => {
+    server = s;
+    logger.info({ metricsPort: config.metricsPort, concurrency: config.jobs.concurrency, partitions: config.partitions }, `${spec.service} started`);
+  }, (err: Error) => {
+    logger.fatal({ err: err.message, metricsPort: config.metricsPort }, 'metrics server failed to start');
+    process.exit(1);
+  });
+
+  let stopping = false;
+  const shutdown = async (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    logger.info({ signal, graceMs: config.shutdownGraceMs }, 'draining');
+    await reconciler?.stop();
+    await closeWorkers(workers, config.shutdownGraceMs);
+    await queues.close().catch(() => undefined);
+    await new Promise((r) => (server ? server.close(r) : r(undefined)));
+    redis.disconnect();
+    logger.info('stopped');
+    process.exit(0);
+  };
+  process.on('SIGTERM', () => void shutdown('SIGTERM'));
+  process.on('SIGINT', () => void shutdown('SIGINT'));
+}

@@ -1,0 +1,80 @@
+import type { Job } from 'bullmq';
+import { buildContext } from '#libs/context';
+import { composeSystemPrompt, type ConversationState, type IntentTables } from '#libs/intent';
+import type { Llm } from '#libs/llm';
+import type { Logger } from '#libs/logger';
+import type { Metrics } from '#libs/metrics';
+import { settleTurnError, type Queues, type TurnJob } from '#libs/queue';
+import type { PipelineStore } from '#libs/session';
+import { tokenCounter } from '#libs/tokens';
+import { createDeltaCoalescer } from './delta-coalescer';
+
+export interface RespondDeps {
+  pipeline: PipelineStore; queues: Queues; llm: Llm; metrics: Metrics; tables: IntentTables;
+  model: string; budget: number; maxReplyTokens: number; importance: boolean;
+  summary: { triggerRatio: number; keepMessages: number };
+}
+
+/**
+ * The response stage: one snapshot of summary + newest history, a prompt within the budget, the reply
+ * streamed to the turn's event stream, then the fenced commit that appends both messages once and hands
+ * the session to its next turn. Queues a summary when the unsummarized history passes the trigger.
+ */
+export function createRespond(d: RespondDeps) {
+  const counter = tokenCounter(d.model);
+  // The pool is what importance scoring may choose from; more could never fit the budget anyway.
+  const pool = { maxTokens: d.budget * 4, maxMessages: 400 };
+
+  return async (ref: TurnJob, ctx: { job: Job; signal: AbortSignal; logger: Logger }): Promise<void> => {
+    const snap = await d.pipeline.beginResponse(ref, pool);
+    if (snap === 'gone') return;
+    if (snap === 'stale') { await d.queues.addTurn('intent', ref); return; }
+    const t0 = performance.now();
+    const abort = new AbortController();
+    const onAbort = () => abort.abort();
+    ctx.signal.addEventListener('abort', onAbort);
+    try {
+      const userTokens = counter.count(snap.input);
+      const built = buildContext({
+        systemPrompt: composeSystemPrompt(snap.systemPrompt, snap.state as ConversationState, d.tables),
+        summary: snap.summary?.text ?? null, history: snap.history, newTurn: snap.input, newTurnTokens: userTokens,
+        budget: d.budget, count: (t) => counter.count(t), importance: d.importance,
+        totalHistory: { messages: snap.messageCount, tokens: snap.totalTokens },
+      });
+      const deltas = createDeltaCoalescer(async (text) => {
+        const ok = await d.pipeline.delta(ref, snap.attempt, text);
+        if (!ok) abort.abort(); // this attempt lost the turn: stop paying for tokens nobody will see
+        return ok;
+      });
+      const reply = await d.llm.stream({
+        model: d.model, operation: 'chat', messages: built.messages, maxTokens: d.maxReplyTokens, signal: abort.signal,
+        onDelta: (t) => deltas.push(t),
+      });
+      if (!(await deltas.flush())) return;
+      const outcome = await d.pipeline.commitResponse(ref, {
+        attempt: snap.attempt, response: reply.text, usage: reply.usage, context: built.report,
+        userTokens, replyTokens: counter.count(reply.text), intentLabel: snap.intent?.label ?? 'unknown', model: reply.model,
+      });
+      if (!outcome) return;
+      const seconds = (performance.now() - t0) / 1000;
+      d.metrics.stageDuration.observe({ stage: 'response', outcome: 'completed' }, seconds);
+      d.metrics.turnsTotal.inc({ outcome: 'completed' });
+      d.metrics.turnDuration.observe({ intent: snap.intent?.label ?? 'unknown', outcome: 'completed' }, outcome.totalMs / 1000);
+      d.metrics.contextTokens.inc({ kind: 'original' }, built.report.originalTokens);
+      d.metrics.contextTokens.inc({ kind: 'kept' }, built.report.keptTokens);
+      d.metrics.contextCompressionRatio.observe(built.report.compressionRatio);
+      ctx.logger.debug({ promptTokens: reply.usage.promptTokens, completionTokens: reply.usage.completionTokens }, 'turn completed');
+      if (outcome.next) await d.queues.addTurn('intent', outcome.next);
+      const unsummarizedTokens = outcome.totalTokens - outcome.coveredTokens;
+      if (unsummarizedTokens > d.summary.triggerRatio * d.budget && outcome.messageCount - outcome.covers > d.summary.keepMessages) {
+        await d.queues.addSummary({ sessionId: ref.sessionId, partition: ref.partition });
+      }
+    } catch (err) {
+      if (abort.signal.aborted && !ctx.signal.aborted) return; // fenced out mid-stream: the turn belongs to another attempt
+      d.metrics.stageDuration.observe({ stage: 'response', outcome: 'failed' }, (performance.now() - t0) / 1000);
+      await settleTurnError(err, { job: ctx.job, ref, pipeline: d.pipeline, queues: d.queues, logger: ctx.logger, metrics: d.metrics, signal: ctx.signal });
+    } finally {
+      ctx.signal.removeEventListener('abort', onAbort);
+    }
+  };
+}
