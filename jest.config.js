@@ -1,7 +1,7 @@
 /** Real Redis for every test: test/global-setup.ts provides it (REDIS_URL, testcontainers, or a spawned redis-server). */
 module.exports = {
   testEnvironment: 'node',
-  roots: ['<rootDir>/libs', '<rootDir>/services', '<rootDir>/scripts', '<rootDir>/test'],
+  roots: ['<rootDir>/libs', '<rootDir>/services', '<rootDir>/scripts', '<rootDir>/tools', '<rootDir>/test'],
   testMatch: ['**/*.test.ts'],
   transform: { '^.+\\.ts$': ['ts-jest', { isolatedModules: true, tsconfig: 'tsconfig.json' }] },
   moduleNameMapper: { '^#libs/(.*)$': '<rootDir>/libs/$1/index.ts' },
