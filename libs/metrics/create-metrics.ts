@@ -53,6 +53,11 @@ export function createMetrics(opts: CreateMetricsOptions = { service: 'turnq' })
   const counter = <T extends string>(name: string, help: string, labelNames: T[]) =>
     new Counter<T>({ name, help, labelNames, registers });
 
+  const sessionsWithPendingTurns = new Gauge({ name: 'turnq_sessions_with_pending_turns', help: 'Sessions with at least one queued turn, read at scrape time.', registers });
+  // An unlabeled gauge starts at 0; only the process that reads it (the gateway) should export a value,
+  // or every worker's 0 would look like "nothing pending" next to the gateway's real number.
+  sessionsWithPendingTurns.remove();
+
   return {
     registry,
     turnDuration: histogram('turnq_turn_duration_seconds', 'Time from a turn being accepted to it ending.', ['intent', 'outcome'], buckets.turn),
@@ -70,7 +75,7 @@ export function createMetrics(opts: CreateMetricsOptions = { service: 'turnq' })
     jobsTotal: counter('turnq_jobs_total', 'BullMQ jobs that ended, by queue and final status.', ['queue', 'status']),
     jobRetries: counter('turnq_job_retries_total', 'Failed job attempts that BullMQ will retry.', ['queue']),
     queueJobs: new Gauge({ name: 'turnq_queue_jobs', help: 'BullMQ jobs by queue and state, read at scrape time.', labelNames: ['queue', 'state'], registers }),
-    sessionsWithPendingTurns: new Gauge({ name: 'turnq_sessions_with_pending_turns', help: 'Sessions with at least one queued turn, read at scrape time.', registers }),
+    sessionsWithPendingTurns,
     httpRequestDuration: histogram('turnq_http_request_duration_seconds', 'HTTP requests by method, templated route and status.', ['method', 'route', 'status'], buckets.http),
   };
 }

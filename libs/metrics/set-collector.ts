@@ -13,19 +13,25 @@ export interface SetCollectorOptions {
 
 /**
  * Makes `gauge` read its values at scrape time: `read` runs on every GET /metrics and sets the gauge.
- * This is how the gateway exports queue depth (turnq_queue_jobs, turnq_sessions_with_pending_turns):
+ * This is how the gateway exports queue depth (turnq_queue_jobs, turnq_sessions_with_pending_turns).
+ * Partitions of one queue share its name, so they are summed into one `queue` label value:
  *
  *   setCollector(metrics.queueJobs, async (g) => {
- *     for (const queue of queues) {
+ *     const totals = new Map<string, number>();
+ *     for (const { name, queue } of queues.all()) {
  *       const counts = await queue.getJobCounts(...labelValues.queueState);
- *       for (const state of labelValues.queueState) g.set({ queue: queue.name, state }, counts[state] ?? 0);
+ *       for (const state of labelValues.queueState) {
+ *         totals.set(`${name}|${state}`, (totals.get(`${name}|${state}`) ?? 0) + (counts[state] ?? 0));
+ *       }
  *     }
+ *     for (const [key, n] of totals) { const [queue, state] = key.split('|'); g.set({ queue, state }, n); }
  *   }, { onError: (err) => logger.warn({ err }, 'queue metrics unavailable') });
+ *   setCollector(metrics.sessionsWithPendingTurns, async (g) => g.set(await countRunnableSessions()));
  *
  * Only one process should do it (the gateway); dashboards take `max` across instances so a second
  * gateway replica does not double the numbers. When `read` fails the gauge is emptied rather than left
- * at its last values (an unlabeled one is set to NaN): a stale depth that looks healthy is worse than a
- * gap that alerts can see.
+ * at its last values or 0: a stale or zero depth that looks healthy is worse than a gap that alerts and
+ * dashboards can see.
  */
 export function setCollector<T extends string>(
   gauge: Gauge<T>,
@@ -43,8 +49,8 @@ export function setCollector<T extends string>(
       await Promise.race([Promise.resolve().then(() => read(gauge)), timeout]);
     } catch (err) {
       gauge.reset();
-      // reset() puts an unlabeled gauge back to 0, which reads as "nothing pending"; NaN says "unknown".
-      if ((gauge as unknown as { labelNames: string[] }).labelNames.length === 0) (gauge as Gauge<string>).set(NaN);
+      // reset() puts an unlabeled gauge back to 0, which reads as "nothing pending"; remove() drops it.
+      if ((gauge as unknown as { labelNames: string[] }).labelNames.length === 0) (gauge as Gauge<string>).remove();
       opts.onError?.(err);
     } finally {
       clearTimeout(timer);
