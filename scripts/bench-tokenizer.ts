@@ -1,7 +1,8 @@
 /**
  * Measures the two tokenizer libraries on the text turnq actually sees (Korean, English, mixed with
  * code and emoji): encoder build time in a fresh process, and µs per token when counting.
- * Run: `npx tsc -p tsconfig.build.json && node dist/scripts/bench-tokenizer.js`. Results go to docs/performance.md.
+ * Run: `npx tsc -p tsconfig.build.json && node dist/scripts/bench-tokenizer.js` (needs devDependencies:
+ * js-tiktoken is only the reference here). Results go to docs/performance.md.
  */
 import { execFileSync } from 'node:child_process';
 import { performance } from 'node:perf_hooks';
