@@ -1,0 +1,158 @@
+import { client } from '../http-client';
+import { startStack, type Stack } from '../start-stack';
+
+const isProblem = (r: { status: number; headers: Headers; json: any }) =>
+  (r.headers.get('content-type') ?? '').includes('application/problem+json') && r.json?.status === r.status;
+
+async function simConfig(stack: Stack, knobs: Record<string, number>): Promise<void> {
+  const r = await fetch(`${stack.simUrl}/_sim/config`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(knobs) });
+  if (!r.ok) throw new Error(`sim config: ${r.status} ${await r.text()}`);
+}
+
+async function readSse(url: string, lastEventId?: number) {
+  const res = await fetch(url, { headers: lastEventId === undefined ? {} : { 'last-event-id': String(lastEventId) } });
+  expect(res.headers.get('content-type')).toContain('text/event-stream');
+  const text = await res.text();
+  return text.split('\n\n').filter((b) => b.includes('data:')).map((block) => {
+    const get = (k: string) => block.split('\n').find((l) => l.startsWith(`${k}: `))?.slice(k.length + 2);
+    return { id: Number(get('id')), event: get('event')!, data: JSON.parse(get('data')!) };
+  });
+}
+
+describe('turns API', () => {
+  let stack: Stack;
+  let api: ReturnType<typeof client>;
+  beforeAll(async () => {
+    stack = await startStack({ env: { LLM_SIM_LATENCY_MS: '0', LLM_SIM_TOKENS_PER_SECOND: '2000', TURNQ_MAX_PENDING_TURNS: '3' } });
+    api = client(stack.baseUrl);
+  }, 60_000);
+  afterAll(async () => { await stack?.stop(); });
+  afterEach(async () => { await simConfig(stack, { latencyMs: 0 }); });
+
+  it('accepts a turn with 202, Location and the queued Turn, then completes it', async () => {
+    const s = await api.session();
+    const r = await api.submit(s.id, 'Explain message queues, please.');
+    expect(r.status).toBe(202);
+    expect(r.headers.get('location')).toBe(`/v1/turns/${r.json.turnId}`);
+    expect(r.json).toMatchObject({ sessionId: s.id, seq: 1, status: 'queued', input: 'Explain message queues, please.', response: null, startedAt: null, completedAt: null });
+    const done = await api.waitTurn(r.json.turnId);
+    expect(done.status).toBe('completed');
+    expect(done.usage.totalTokens).toBe(done.usage.promptTokens + done.usage.completionTokens);
+    expect(done.timings.totalMs).toBeGreaterThanOrEqual(done.timings.responseMs);
+    expect(done.state).toEqual({ from: 'greeting', to: 'information_seeking' });
+  });
+
+  it.each([
+    ['missing content', {}, 'content'],
+    ['empty content', { content: '' }, 'content'],
+    ['content of the wrong type', { content: ['hi'] }, 'content'],
+    ['content over 32000 chars', { content: 'a'.repeat(32001) }, 'content'],
+    ['an unknown field', { content: 'hi', role: 'system' }, 'role'],
+    ['a lone surrogate', { content: 'bad \ud800 text' }, 'content'],
+  ])('refuses %s with 400 and stores nothing', async (_n, body, field) => {
+    const s = await api.session();
+    const r = await api.http('POST', `/v1/sessions/${s.id}/turns`, { body });
+    expect(r.status).toBe(400);
+    expect(isProblem(r)).toBe(true);
+    expect(r.json.detail).toContain(field);
+    expect((await api.http('GET', `/v1/sessions/${s.id}`)).json).toMatchObject({ pendingTurns: 0, messageCount: 0 });
+  });
+
+  it.each([['61'], ['-1'], ['soon']])('refuses ?wait=%s with 400', async (w) => {
+    const s = await api.session();
+    const r = await api.submit(s.id, 'hi', `?wait=${w}`);
+    expect(r.status).toBe(400);
+    expect(r.json.detail).toContain('wait');
+  });
+
+  it('stores content with control characters, emoji and RTL text byte-exact', async () => {
+    const s = await api.session();
+    const content = 'tab\there\u0001\u001f 😀👩‍👩‍👧 مرحبا بالعالم שלום \u202e "quotes" \\ / </script>';
+    const t = await api.submit(s.id, content, '?wait=30');
+    expect(t.json.status).toBe('completed');
+    expect(t.json.input).toBe(content);
+    const [user] = await api.messages(s.id);
+    expect(user.content).toBe(content);
+  });
+
+  it('returns the same turn for 10 parallel submits with one Idempotency-Key and creates one turn', async () => {
+    const s = await api.session();
+    const rs = await Promise.all(Array.from({ length: 10 }, () => api.submit(s.id, 'only once', '', { 'idempotency-key': 'k-parallel' })));
+    expect(rs.every((r) => [200, 202].includes(r.status))).toBe(true);
+    expect(new Set(rs.map((r) => r.json.turnId)).size).toBe(1);
+    await api.waitTurn(rs[0].json.turnId);
+    const again = await api.submit(s.id, 'only once', '?wait=5', { 'idempotency-key': 'k-parallel' });
+    expect(again.status).toBe(200);
+    expect(again.json).toMatchObject({ turnId: rs[0].json.turnId, status: 'completed' });
+    expect(await api.messages(s.id)).toHaveLength(2);
+    const conflict = await api.submit(s.id, 'something else', '', { 'idempotency-key': 'k-parallel' });
+    expect(conflict.status).toBe(409);
+    expect(isProblem(conflict)).toBe(true);
+    expect((await api.submit(s.id, 'x', '', { 'idempotency-key': 'k'.repeat(129) })).status).toBe(400);
+  });
+
+  it('answers 429 with Retry-After past TURNQ_MAX_PENDING_TURNS and stores nothing more', async () => {
+    await simConfig(stack, { latencyMs: 3000 });
+    const s = await api.session();
+    const first = await api.submit(s.id, 'one');
+    await waitFor(async () => (await api.http('GET', `/v1/turns/${first.json.turnId}`)).json.status === 'running');
+    for (const c of ['two', 'three', 'four']) expect((await api.submit(s.id, c)).status).toBe(202);
+    const r = await api.submit(s.id, 'five');
+    expect(r.status).toBe(429);
+    expect(Number(r.headers.get('retry-after'))).toBeGreaterThan(0);
+    expect((await api.http('GET', `/v1/sessions/${s.id}`)).json.pendingTurns).toBe(3);
+    await api.http('DELETE', `/v1/sessions/${s.id}`);
+  });
+
+  it('cancels a queued turn, which never runs, and refuses to cancel a running or ended one', async () => {
+    await simConfig(stack, { latencyMs: 1500 });
+    const s = await api.session();
+    const a = await api.submit(s.id, 'first');
+    const b = await api.submit(s.id, 'second');
+    await waitFor(async () => (await api.http('GET', `/v1/turns/${a.json.turnId}`)).json.status === 'running');
+    expect((await api.http('DELETE', `/v1/turns/${a.json.turnId}`)).status).toBe(409);
+    const c = await api.http('DELETE', `/v1/turns/${b.json.turnId}`);
+    expect(c.status).toBe(200);
+    expect(c.json).toMatchObject({ status: 'cancelled', startedAt: null, response: null });
+    await simConfig(stack, { latencyMs: 0 });
+    const sentinel = await api.submit(s.id, 'third', '?wait=30');
+    expect(sentinel.json.status).toBe('completed');
+    expect((await api.http('GET', `/v1/turns/${b.json.turnId}`)).json.status).toBe('cancelled');
+    expect((await api.messages(s.id)).map((m) => m.turnId)).not.toContain(b.json.turnId);
+    expect((await api.http('DELETE', `/v1/turns/${b.json.turnId}`)).status).toBe(409);
+    expect((await api.http('DELETE', '/v1/turns/trn_AAAAAAAAAAAAAAAAAAAA_1')).status).toBe(404);
+  });
+
+  it('streams status, deltas and done over SSE and resumes after Last-Event-ID', async () => {
+    const s = await api.session();
+    const t = await api.submit(s.id, 'Tell me a long story about queues.');
+    const url = `${stack.baseUrl}/v1/turns/${t.json.turnId}/events`;
+    const live = await readSse(url);
+    expect(live.map((e) => e.id)).toEqual(live.map((_, i) => i + 1));
+    expect(live[0]).toMatchObject({ event: 'status', data: { status: 'queued' } });
+    const done = live[live.length - 1];
+    expect(done.event).toBe('done');
+    expect(done.data.status).toBe('completed');
+    expect(live.filter((e) => e.event === 'delta').map((e) => e.data.text).join('')).toBe(done.data.response);
+    const resumed = await readSse(url, 2);
+    expect(resumed.map((e) => e.id)).toEqual(live.slice(2).map((e) => e.id));
+    expect(await readSse(url)).toEqual(live);
+    expect((await api.http('GET', '/v1/turns/trn_AAAAAAAAAAAAAAAAAAAA_1/events')).status).toBe(404);
+  });
+
+  it('answers 404 for unknown and malformed turn ids', async () => {
+    for (const id of ['nope', 'trn_AAAAAAAAAAAAAAAAAAAA_1', `trn_${'A'.repeat(20)}_0`, 'x'.repeat(3000)]) {
+      const r = await api.http('GET', `/v1/turns/${id}`);
+      expect(r.status).toBe(404);
+      expect(isProblem(r)).toBe(true);
+    }
+  });
+});
+
+async function waitFor(cond: () => Promise<boolean>, ms = 10_000): Promise<void> {
+  const end = Date.now() + ms;
+  while (!(await cond())) {
+    if (Date.now() > end) throw new Error('condition not met in time');
+    await new Promise((r) => setTimeout(r, 20));
+  }
+}
