@@ -34,10 +34,12 @@ export function createClassifyTurn(d: ClassifyTurnDeps) {
       if (committed === 'ok') d.metrics.intentClassifications.inc({ intent: intent.label, method: intent.method });
       d.metrics.stageDuration.observe({ stage: 'intent', outcome: 'completed' }, (performance.now() - t0) / 1000);
       ctx.logger.debug({ label: intent.label, method: intent.method, confidence: intent.confidence }, 'intent classified');
-      await d.queues.addTurn('response', ref);
     } catch (err) {
       d.metrics.stageDuration.observe({ stage: 'intent', outcome: 'failed' }, (performance.now() - t0) / 1000);
       await settleTurnError(err, { job: ctx.job, ref, pipeline: d.pipeline, queues: d.queues, logger: ctx.logger, metrics: d.metrics, signal: ctx.signal });
     }
+    // The stage is committed: a lost hand-off is the reconciler's to repair, not a reason to fail the turn.
+    await d.queues.addTurn('response', ref).catch((err: Error) =>
+      ctx.logger.warn({ err: err.message }, 'hand-off to the response stage failed; the reconciler will repair it'));
   };
 }

@@ -5,7 +5,7 @@ import type { Llm } from '#libs/llm';
 import type { Logger } from '#libs/logger';
 import type { Metrics } from '#libs/metrics';
 import { settleTurnError, type Queues, type TurnJob } from '#libs/queue';
-import type { PipelineStore } from '#libs/session';
+import type { CommitOutcome, PipelineStore } from '#libs/session';
 import { tokenCounter } from '#libs/tokens';
 import { createDeltaCoalescer } from './delta-coalescer';
 
@@ -64,11 +64,7 @@ export function createRespond(d: RespondDeps) {
       d.metrics.contextTokens.inc({ kind: 'kept' }, built.report.keptTokens);
       d.metrics.contextCompressionRatio.observe(built.report.compressionRatio);
       ctx.logger.debug({ promptTokens: reply.usage.promptTokens, completionTokens: reply.usage.completionTokens }, 'turn completed');
-      if (outcome.next) await d.queues.addTurn('intent', outcome.next);
-      const unsummarizedTokens = outcome.totalTokens - outcome.coveredTokens;
-      if (unsummarizedTokens > d.summary.triggerRatio * d.budget && outcome.messageCount - outcome.covers > d.summary.keepMessages) {
-        await d.queues.addSummary({ sessionId: ref.sessionId, partition: ref.partition });
-      }
+      await afterCommit(ref, outcome, ctx.logger);
     } catch (err) {
       if (abort.signal.aborted && !ctx.signal.aborted) return; // fenced out mid-stream: the turn belongs to another attempt
       d.metrics.stageDuration.observe({ stage: 'response', outcome: 'failed' }, (performance.now() - t0) / 1000);
@@ -77,4 +73,20 @@ export function createRespond(d: RespondDeps) {
       ctx.signal.removeEventListener('abort', onAbort);
     }
   };
+
+  /**
+   * The turn is committed: a failure from here on must not fail it. A lost dispatch of the next turn
+   * is repaired by the reconciler; a lost summary job by the next commit.
+   */
+  async function afterCommit(ref: TurnJob, outcome: CommitOutcome, logger: Logger): Promise<void> {
+    try {
+      if (outcome.next) await d.queues.addTurn('intent', outcome.next);
+      const unsummarizedTokens = outcome.totalTokens - outcome.coveredTokens;
+      if (unsummarizedTokens > d.summary.triggerRatio * d.budget && outcome.messageCount - outcome.covers > d.summary.keepMessages) {
+        await d.queues.addSummary({ sessionId: ref.sessionId, partition: ref.partition });
+      }
+    } catch (err) {
+      logger.warn({ err: (err as Error).message, next: outcome.next?.turnId }, 'dispatch after commit failed; the reconciler will repair it');
+    }
+  }
 }
