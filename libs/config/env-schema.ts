@@ -6,7 +6,7 @@ const int = (def: number, min: number, max = Number.MAX_SAFE_INTEGER) =>
 const ratio = (def: number) => z.coerce.number({ error: 'a number from 0 to 1' }).min(0, 'a number from 0 to 1').max(1, 'a number from 0 to 1').default(def);
 const bool = (def: boolean) => z.enum(['true', 'false', '1', '0'], { error: 'true or false' }).default(def ? 'true' : 'false')
   .transform((v) => v === 'true' || v === '1');
-const optional = z.string().trim().min(1).optional().catch(undefined);
+const optional = z.string().trim().min(1).optional();
 const url = (what: string) => z.string().trim().refine((v) => { try { return /^(redis|rediss|https?):$/.test(new URL(v).protocol); } catch { return false; } }, `a ${what} URL`);
 
 /** Every variable turnq reads, with its default (see the README's configuration table). */
@@ -15,6 +15,7 @@ export const envSchema = z.object({
   OPENAI_API_KEY: optional,
   OPENAI_BASE_URL: url('http(s)://').optional(),
   LLM_SIM_PORT: int(8089, 1, 65535),
+  TURNQ_SIMULATOR_URL: url('http(s)://').optional(),
   TURNQ_MODEL: z.string().trim().min(1, 'a model name').default('gpt-4o-mini'),
   TURNQ_INTENT_MODEL: optional,
   TURNQ_SUMMARY_MODEL: optional,
@@ -49,3 +50,8 @@ export const envSchema = z.object({
 });
 
 export type Env = z.infer<typeof envSchema>;
+
+/** `VAR=` (empty, as compose passes `${VAR:-}`) means unset, so the default applies. */
+export function withoutEmpty(env: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
+  return Object.fromEntries(Object.entries(env).filter(([, v]) => v !== undefined && v.trim() !== ''));
+}

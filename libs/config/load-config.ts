@@ -1,5 +1,5 @@
 import { ConfigError } from './config-error';
-import { envSchema } from './env-schema';
+import { envSchema, withoutEmpty } from './env-schema';
 
 export interface Config {
   redisUrl: string;
@@ -31,7 +31,7 @@ export interface Config {
  * default for METRICS_PORT. Throws ConfigError naming the first bad variable.
  */
 export function loadConfig(env: NodeJS.ProcessEnv, defaultMetricsPort = 0): Config {
-  const parsed = envSchema.safeParse(env);
+  const parsed = envSchema.safeParse(withoutEmpty(env));
   if (!parsed.success) {
     const issue = parsed.error.issues[0];
     const name = String(issue.path[0] ?? 'environment');
@@ -45,7 +45,7 @@ export function loadConfig(env: NodeJS.ProcessEnv, defaultMetricsPort = 0): Conf
     partitions: e.TURNQ_PARTITIONS,
     llm: {
       apiKey: e.OPENAI_API_KEY ?? (simulator ? 'turnq-simulator' : 'unset'),
-      baseURL: simulator ? `http://127.0.0.1:${e.LLM_SIM_PORT}/v1` : e.OPENAI_BASE_URL,
+      baseURL: simulator ? (e.TURNQ_SIMULATOR_URL ?? `http://127.0.0.1:${e.LLM_SIM_PORT}/v1`) : e.OPENAI_BASE_URL,
       simulator,
       timeoutMs: e.TURNQ_LLM_TIMEOUT_MS,
     },

@@ -46,8 +46,10 @@ export function startWorkers<T>(o: WorkerOptions<T>): Worker[] {
     });
     worker.on('completed', () => o.metrics.jobsTotal.inc({ queue: o.queue, status: 'completed' }));
     worker.on('failed', (job, err) => {
-      o.metrics.jobsTotal.inc({ queue: o.queue, status: 'failed' });
-      o.logger.warn({ jobId: job?.id, err: err.message, attempts: job?.attemptsMade }, 'job failed');
+      // 'failed' fires for every failed attempt; only a job with no retry left has failed for good
+      const final = !job || job.finishedOn !== undefined || job.attemptsMade >= (job.opts.attempts ?? 1);
+      if (final) o.metrics.jobsTotal.inc({ queue: o.queue, status: 'failed' });
+      o.logger.warn({ jobId: job?.id, err: err.message, attempts: job?.attemptsMade, final }, 'job attempt failed');
     });
     worker.on('error', (err) => o.logger.error({ err: err.message }, 'worker error'));
     worker.on('lockRenewalFailed', (ids: string[]) => {

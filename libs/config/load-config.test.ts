@@ -1,0 +1,46 @@
+import { ConfigError, loadConfig } from './index';
+
+describe('loadConfig', () => {
+  it('applies the contract defaults', () => {
+    const c = loadConfig({}, 9102);
+    expect(c).toMatchObject({
+      redisUrl: 'redis://127.0.0.1:6379', maxContextTokens: 4000, maxReplyTokens: 1000, sessionTtlSeconds: 3600,
+      maxPendingTurns: 20, apiKeys: null, metricsPort: 9102, partitions: 1,
+      models: { reply: 'gpt-4o-mini', intent: 'gpt-4o-mini', summary: 'gpt-4o-mini' },
+    });
+  });
+
+  it('uses the simulator only when neither a key nor a base URL is set', () => {
+    expect(loadConfig({}).llm).toMatchObject({ simulator: true, baseURL: 'http://127.0.0.1:8089/v1' });
+    expect(loadConfig({ TURNQ_SIMULATOR_URL: 'http://llm-sim:8089/v1' }).llm.baseURL).toBe('http://llm-sim:8089/v1');
+    expect(loadConfig({ OPENAI_API_KEY: 'sk-x', TURNQ_SIMULATOR_URL: 'http://llm-sim:8089/v1' }).llm).toMatchObject({ simulator: false, baseURL: undefined, apiKey: 'sk-x' });
+    expect(loadConfig({ OPENAI_BASE_URL: 'http://localhost:11434/v1' }).llm).toMatchObject({ simulator: false, baseURL: 'http://localhost:11434/v1' });
+  });
+
+  it('treats an empty variable as unset', () => {
+    expect(loadConfig({ OPENAI_API_KEY: '', OPENAI_BASE_URL: '', TURNQ_MAX_CONTEXT_TOKENS: '' }).llm.simulator).toBe(true);
+  });
+
+  it('takes the side-job models from TURNQ_MODEL unless set', () => {
+    const c = loadConfig({ TURNQ_MODEL: 'gpt-4.1', TURNQ_SUMMARY_MODEL: 'gpt-4o-mini' });
+    expect(c.models).toEqual({ reply: 'gpt-4.1', intent: 'gpt-4.1', summary: 'gpt-4o-mini' });
+  });
+
+  it('parses TURNQ_API_KEYS into key → tenant', () => {
+    expect([...loadConfig({ TURNQ_API_KEYS: 'k1=acme, k2=globex' }).apiKeys!]).toEqual([['k1', 'acme'], ['k2', 'globex']]);
+  });
+
+  it.each([
+    ['TURNQ_MAX_CONTEXT_TOKENS', 'lots'],
+    ['TURNQ_SESSION_TTL_SECONDS', '-1'],
+    ['TURNQ_MAX_PENDING_TURNS', '2.5'],
+    ['REDIS_URL', 'localhost:6379'],
+    ['OPENAI_BASE_URL', 'not a url'],
+    ['TURNQ_API_KEYS', 'justakey'],
+    ['TURNQ_CONTEXT_IMPORTANCE', 'maybe'],
+    ['LOG_LEVEL', 'loud'],
+  ])('stops on a bad %s with a message naming it', (name, value) => {
+    expect(() => loadConfig({ [name]: value })).toThrow(ConfigError);
+    expect(() => loadConfig({ [name]: value })).toThrow(name);
+  });
+});
