@@ -54,8 +54,9 @@ describe('docker-compose.yml', () => {
     expect(redis).toMatch(/healthcheck:/);
   });
 
-  it('sends the workers to the simulator unless told otherwise', () => {
-    expect(compose).toContain('OPENAI_BASE_URL: ${OPENAI_BASE_URL:-http://llm-sim:8089/v1}');
+  it('offers the workers the simulator, which they use only when no key and no base URL is set', () => {
+    expect(compose).toContain('TURNQ_SIMULATOR_URL: http://llm-sim:8089/v1');
+    expect(compose).toContain('OPENAI_BASE_URL: ${OPENAI_BASE_URL:-}');
     expect(compose).toContain('OPENAI_API_KEY: ${OPENAI_API_KEY:-}');
   });
 });
