@@ -105,6 +105,11 @@ describe('planReply: summary', () => {
     expect(plan.text).toContain('메시지 4개');
   });
 
+  it('answers a chat prompt that carries a summary as a chat, not as a summary request', () => {
+    const plan = planReply(request([{ role: 'system', content: 'Be helpful.\n\nSummary of the earlier conversation (those messages are not repeated below):\nThe user asked about crawlers.' }, { role: 'user', content: 'and then?' }]), counter, noFaults);
+    expect(plan.kind).toBe('chat');
+  });
+
   it('counts the lines of a transcript sent as one message', () => {
     const transcript = 'user: hello\nassistant: hi there\nuser: what is BullMQ?\nassistant: a queue\nuser: thanks';
     const plan = planReply(request([{ role: 'system', content: '대화를 요약하세요.' }, { role: 'user', content: transcript }]), counter, noFaults);

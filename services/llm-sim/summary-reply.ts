@@ -5,7 +5,9 @@ import { isMostlyKorean } from './seeded-random';
 export const SUMMARY_PREFIX = '[sim summary]';
 
 export function looksLikeSummaryRequest(systemText: string): boolean {
-  return /summar|요약/i.test(systemText);
+  // An instruction to write a summary, not a chat prompt that merely carries one ("Summary of the
+  // earlier conversation: ..." rides in turnq's own reply prompts).
+  return /\bsummari[sz]e\b|\brolling summary\b|\bwrite (a|the) summary\b|요약해|요약하/i.test(systemText);
 }
 
 /*
