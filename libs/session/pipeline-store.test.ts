@@ -1,0 +1,110 @@
+import { createRedis } from '#libs/redis';
+import { createPipelineStore, createSessionStore, type TurnRef } from './index';
+
+/** The fenced scripts against a real Redis: each stage applies once, only for the turn that owns the session. */
+describe('pipeline store scripts', () => {
+  const redis = createRedis(process.env.REDIS_URL!, 'worker');
+  const opts = { redis, namespace: `u${Math.random().toString(36).slice(2, 8)}`, partitions: 1, ttlSeconds: 60 };
+  const store = createSessionStore(opts);
+  const pipeline = createPipelineStore(opts);
+  const intent = { label: 'greeting', confidence: 0.9, method: 'keyword' as const };
+  const usage = { promptTokens: 10, completionTokens: 5, totalTokens: 15 };
+  const context = { originalTokens: 10, keptTokens: 10, compressionRatio: 1, messagesTotal: 0, messagesKept: 0, summaryUsed: false };
+  afterAll(() => redis.disconnect());
+
+  async function submit(sessionId: string, content: string): Promise<{ ref: TurnRef; dispatched: boolean }> {
+    const r = await store.submit('t', sessionId, { content, maxPending: 10 });
+    if (r.kind !== 'created') throw new Error(r.kind);
+    return { ref: store.refOf(sessionId, r.turn.seq), dispatched: r.dispatch !== null };
+  }
+
+  async function complete(ref: TurnRef, reply: string): Promise<TurnRef | null> {
+    expect((await pipeline.start(ref)).kind).toBe('run');
+    expect(await pipeline.commitIntent(ref, intent, 'greeting')).toBe('ok');
+    const snap = await pipeline.beginResponse(ref, { maxTokens: 10_000, maxMessages: 100 });
+    if (typeof snap === 'string') throw new Error(snap);
+    const outcome = await pipeline.commitResponse(ref, { attempt: snap.attempt, response: reply, usage, context, userTokens: 3, replyTokens: 4, intentLabel: 'greeting', model: 'm' });
+    return outcome!.next;
+  }
+
+  it('dispatches only the first turn and hands the session to the next one on commit', async () => {
+    const s = await store.create('t', {});
+    const a = await submit(s.id, 'one');
+    const b = await submit(s.id, 'two');
+    expect([a.dispatched, b.dispatched]).toEqual([true, false]);
+    expect((await pipeline.start(b.ref)).kind).toBe('gone'); // not the owner yet
+    expect(await complete(a.ref, 'reply one')).toEqual(b.ref);
+    expect(await complete(b.ref, 'reply two')).toBeNull();
+    const page = await store.messages('t', s.id, { limit: 10 });
+    expect(page !== 'not_found' && page !== 'bad_before' && page.messages.map((m) => m.content)).toEqual(['one', 'reply one', 'two', 'reply two']);
+  });
+
+  it('applies the intent stage once and refuses a commit from an earlier attempt', async () => {
+    const s = await store.create('t', {});
+    const { ref } = await submit(s.id, 'hi');
+    await pipeline.start(ref);
+    expect(await pipeline.commitIntent(ref, intent, 'casual_chat')).toBe('ok');
+    expect(await pipeline.commitIntent(ref, intent, 'ending')).toBe('stale');
+    const first = await pipeline.beginResponse(ref, { maxTokens: 1000, maxMessages: 10 });
+    const second = await pipeline.beginResponse(ref, { maxTokens: 1000, maxMessages: 10 });
+    if (typeof first === 'string' || typeof second === 'string') throw new Error('not begun');
+    expect(second.attempt).toBe(first.attempt + 1);
+    expect(await pipeline.delta(ref, first.attempt, 'zombie')).toBe(false);
+    expect(await pipeline.delta(ref, second.attempt, 'live')).toBe(true);
+    const commit = { response: 'r', usage, context, userTokens: 1, replyTokens: 1, intentLabel: 'casual_chat', model: 'm' };
+    expect(await pipeline.commitResponse(ref, { ...commit, attempt: first.attempt })).toBeNull();
+    expect(await pipeline.commitResponse(ref, { ...commit, attempt: second.attempt })).not.toBeNull();
+    expect(await pipeline.commitResponse(ref, { ...commit, attempt: second.attempt })).toBeNull();
+    const session = await store.get('t', s.id);
+    expect(session).toMatchObject({ state: 'casual_chat', messageCount: 2 });
+    expect(session!.stateHistory.map((h) => [h.from, h.to])).toEqual([['greeting', 'casual_chat']]);
+    expect(await pipeline.fail(ref, { code: 'x', message: 'late' })).toBeNull();
+  });
+
+  it('commits a summary only over the cut-off it read (compare-and-set)', async () => {
+    const s = await store.create('t', {});
+    for (let i = 0; i < 4; i++) {
+      const { ref } = await submit(s.id, `m${i}`);
+      await complete(ref, `r${i}`);
+    }
+    const read = await pipeline.readForSummary(s.id, 2);
+    expect(read).toMatchObject({ covers: 0, upto: 6 });
+    expect(read!.messages.map((m) => m.content)).toEqual(['m0', 'r0', 'm1', 'r1', 'm2', 'r2']);
+    expect(await pipeline.commitSummary(s.id, { expectedCovers: 0, newCovers: 4, text: 'sum A', tokens: 2, foldedTokens: 14 })).toBe('ok');
+    expect(await pipeline.commitSummary(s.id, { expectedCovers: 0, newCovers: 6, text: 'stale B', tokens: 2, foldedTokens: 21 })).toBe('stale');
+    const session = await store.get('t', s.id);
+    expect(session!.summary).toEqual({ text: 'sum A', tokens: 2, coversMessages: 4 });
+    const page = await store.messages('t', s.id, { limit: 10 });
+    expect(page !== 'not_found' && page !== 'bad_before' && page.messages.map((m) => m.summarized)).toEqual([true, true, true, true, false, false, false, false]);
+    const { ref } = await submit(s.id, 'next');
+    await pipeline.start(ref);
+    await pipeline.commitIntent(ref, intent, 'greeting');
+    const snap = await pipeline.beginResponse(ref, { maxTokens: 1000, maxMessages: 100 });
+    if (typeof snap === 'string') throw new Error(snap);
+    expect(snap.summary).toEqual({ text: 'sum A', tokens: 2, covers: 4 });
+    expect(snap.history.map((m) => m.content)).toEqual(['m2', 'r2', 'm3', 'r3']);
+  });
+
+  it('cancels a dispatched but unstarted turn and its stale job is refused', async () => {
+    const s = await store.create('t', {});
+    const a = await submit(s.id, 'first');
+    const b = await submit(s.id, 'second');
+    const c = await store.cancel('t', a.ref.turnId);
+    expect(c.kind === 'cancelled' && c.next).toEqual(b.ref);
+    expect((await pipeline.start(a.ref)).kind).toBe('gone');
+    expect((await pipeline.start(b.ref)).kind).toBe('run');
+    expect((await store.cancel('t', b.ref.turnId)).kind).toBe('conflict');
+    expect((await store.cancel('other', b.ref.turnId)).kind).toBe('not_found');
+  });
+
+  it('sets the sliding TTL on every key the session owns', async () => {
+    const s = await store.create('t', {});
+    const { ref } = await submit(s.id, 'hello');
+    await complete(ref, 'hi');
+    const keys = store.keysOf(s.id).scriptKeys.slice(0, 6);
+    for (const key of keys.slice(0, 3)) expect([key, await redis.ttl(key) > 50]).toEqual([key, true]);
+    // the mailbox, state history and idempotency keys exist only while they hold something
+    for (const key of keys.slice(3)) expect([key, (await redis.ttl(key)) === -2 || (await redis.ttl(key)) > 50]).toEqual([key, true]);
+    expect(await redis.ttl(`${store.keysOf(s.id).eventPrefix}1`)).toBeGreaterThan(50);
+  });
+});
