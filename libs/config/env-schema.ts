@@ -44,7 +44,7 @@ export const envSchema = z.object({
   TURNQ_SUMMARY_KEEP_MESSAGES: int(6, 0, 10_000),
   TURNQ_SUMMARY_MAX_TOKENS: int(500, 16, 100_000),
   PORT: int(3000, 0, 65535),
-  METRICS_PORT: int(0, 0, 65535),
+  METRICS_PORT: z.coerce.number({ error: 'an integer from 0 to 65535' }).int('an integer from 0 to 65535').min(0, 'an integer from 0 to 65535').max(65535, 'an integer from 0 to 65535').optional(),
   HOST: z.string().default('0.0.0.0'),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'], { error: 'one of fatal, error, warn, info, debug, trace, silent' }).default('info'),
 });

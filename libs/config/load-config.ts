@@ -22,6 +22,7 @@ export interface Config {
   context: { importance: boolean };
   summary: { triggerRatio: number; keepMessages: number; maxTokens: number };
   http: { host: string; port: number };
+  /** 0 = any free port (logged at start). */
   metricsPort: number;
   logLevel: string;
 }
@@ -67,7 +68,7 @@ export function loadConfig(env: NodeJS.ProcessEnv, defaultMetricsPort = 0): Conf
     context: { importance: e.TURNQ_CONTEXT_IMPORTANCE },
     summary: { triggerRatio: e.TURNQ_SUMMARY_TRIGGER_RATIO, keepMessages: e.TURNQ_SUMMARY_KEEP_MESSAGES, maxTokens: e.TURNQ_SUMMARY_MAX_TOKENS },
     http: { host: e.HOST, port: e.PORT },
-    metricsPort: e.METRICS_PORT || defaultMetricsPort,
+    metricsPort: e.METRICS_PORT ?? defaultMetricsPort,
     logLevel: e.LOG_LEVEL,
   };
 }

@@ -61,7 +61,8 @@ export function runWorkerService(spec: WorkerServiceSpec): void {
     health: async () => ({ ok: workers.every((w) => w.isRunning()), detail: { workers: workers.length, redis: redis.status } }),
   }).then((s) => {
     server = s;
-    logger.info({ metricsPort: config.metricsPort, concurrency: config.jobs.concurrency, partitions: config.partitions }, `${spec.service} started`);
+    const address = s.address();
+    logger.info({ metricsPort: typeof address === 'object' && address ? address.port : config.metricsPort, concurrency: config.jobs.concurrency, partitions: config.partitions }, `${spec.service} started`);
   }, (err: Error) => {
     logger.fatal({ err: err.message, metricsPort: config.metricsPort }, 'metrics server failed to start');
     process.exit(1);
