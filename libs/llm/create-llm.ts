@@ -56,12 +56,14 @@ export function createLlm(opts: LlmOptions): Llm {
       let text = '';
       let model = req.model;
       let reported: OpenAI.CompletionUsage | null = null;
+      let finished = false;
       try {
         const stream = await client.chat.completions.create(
           { ...params(req), stream: true, stream_options: { include_usage: true } }, { signal: req.signal });
         for await (const chunk of stream) {
           if (chunk.model) model = chunk.model;
           if (chunk.usage) reported = chunk.usage;
+          if (chunk.choices[0]?.finish_reason) finished = true;
           const piece = chunk.choices[0]?.delta?.content;
           if (piece) {
             if (ttft === null) ttft = performance.now() - started;
@@ -72,6 +74,10 @@ export function createLlm(opts: LlmOptions): Llm {
       } catch (err) {
         throw translate(err);
       }
+      // The SDK ends an aborted stream, or one closed cleanly before its end, as if it were complete:
+      // its text is only part of a reply and must never be taken for the whole.
+      if (req.signal?.aborted) throw new LlmError('aborted', 'the request was aborted');
+      if (!finished) throw new LlmError('connection', 'the model stream ended before the reply was finished');
       const [usage, usageEstimated] = usageOf(req, text, reported);
       return { text, usage, usageEstimated, model, timeToFirstTokenMs: ttft };
     },
