@@ -1,4 +1,4 @@
-import { UnrecoverableError, Worker, type Job } from 'bullmq';
+import { UnrecoverableError, WaitingError, Worker, type Job } from 'bullmq';
 import type { Redis } from 'ioredis';
 import type { Logger } from '#libs/logger';
 import type { Metrics } from '#libs/metrics';
@@ -20,21 +20,34 @@ export interface WorkerOptions<T> {
   process(data: T, ctx: { job: Job; worker: Worker; signal: AbortSignal; logger: Logger }): Promise<void>;
 }
 
+/** The abort reason of jobs still running when a worker's shutdown grace period is over. */
+const SHUTDOWN = 'worker shutting down';
+
 /**
  * One BullMQ worker per partition for a queue. A payload that fails its schema can never succeed, so
  * it fails once (UnrecoverableError). A worker that loses its lock cancels the job's AbortSignal, so its
- * LLM call stops; its commit would be refused by the fence anyway.
+ * LLM call stops; its commit would be refused by the fence anyway. A job cancelled by a shutdown
+ * (closeWorkers) is handed back to the head of the wait list without using an attempt.
  */
 export function startWorkers<T>(o: WorkerOptions<T>): Worker[] {
   const workers: Worker[] = [];
   for (let p = 0; p < o.partitions; p++) {
-    const worker: Worker = new Worker(o.queue, async (job: Job, _token?: string, signal?: AbortSignal) => {
+    const worker: Worker = new Worker(o.queue, async (job: Job, token?: string, signal?: AbortSignal) => {
       const parsed = o.schema.safeParse(job.data);
       if (!parsed.success) throw new UnrecoverableError(`invalid ${o.queue} job payload: ${parsed.error.issues[0]?.message}`);
       if (job.attemptsMade > 0) o.metrics.jobRetries.inc({ queue: o.queue });
       const data = parsed.data as T & { turnId?: string; sessionId?: string };
       const logger = o.logger.child({ jobId: job.id, turnId: data.turnId, sessionId: data.sessionId, attempt: job.attemptsMade + 1 });
-      await o.process(parsed.data, { job, worker, signal: signal ?? new AbortController().signal, logger });
+      try {
+        await o.process(parsed.data, { job, worker, signal: signal ?? new AbortController().signal, logger });
+      } catch (err) {
+        if (signal?.aborted && signal.reason === SHUTDOWN && token) {
+          await job.moveToWait(token);
+          logger.info('shutdown grace period over: job handed back');
+          throw new WaitingError(); // BullMQ leaves a job it was told is waiting alone
+        }
+        throw err;
+      }
     }, {
       connection: o.connection,
       prefix: partitionTag(o.namespace, p),
@@ -61,12 +74,23 @@ export function startWorkers<T>(o: WorkerOptions<T>): Worker[] {
   return workers;
 }
 
-/** Waits for running jobs up to the grace period, then forces the close (BullMQ's close has no deadline). */
-export async function closeWorkers(workers: Worker[], graceMs: number): Promise<void> {
+/**
+ * Stops taking jobs and waits for the running ones up to the grace period. BullMQ's close() has no
+ * deadline, and close(true) after it only returns the same pending close, so at the deadline the
+ * running jobs are cancelled instead: their LLM calls abort and each job is handed back (see above).
+ * A processor that ignores its signal is not waited for longer than `handBackMs`.
+ */
+export async function closeWorkers(workers: Worker[], graceMs: number, handBackMs = 2000): Promise<void> {
+  const closed = Promise.all(workers.map((w) => w.close()));
+  if (await within(closed, graceMs)) return;
+  for (const w of workers) w.cancelAllJobs(SHUTDOWN);
+  await within(closed, handBackMs);
+}
+
+async function within(p: Promise<unknown>, ms: number): Promise<boolean> {
   let timer: NodeJS.Timeout | undefined;
-  const graceful = Promise.all(workers.map((w) => w.close())).then(() => true);
-  const deadline = new Promise<boolean>((r) => { timer = setTimeout(() => r(false), graceMs); });
-  const done = await Promise.race([graceful, deadline]);
+  const deadline = new Promise<boolean>((r) => { timer = setTimeout(() => r(false), ms); });
+  const done = await Promise.race([p.then(() => true), deadline]);
   clearTimeout(timer);
-  if (!done) await Promise.all(workers.map((w) => w.close(true)));
+  return done;
 }
