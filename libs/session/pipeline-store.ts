@@ -5,7 +5,7 @@ import { inflightKey, sessionKeys } from './session-keys';
 import type { ContextReport, IntentRecord, StoredMessage, TurnError, Usage } from './session-types';
 import type { StoreOptions, TurnRef } from './session-store';
 
-export type StartResult = { kind: 'run'; stage: 'intent' | 'response'; input: string; state: string } | { kind: 'gone' };
+export type StartResult = { kind: 'run'; stage: 'intent' | 'response'; input: string; state: string; queueWaitMs: number | null } | { kind: 'gone' };
 
 export interface ResponseSnapshot {
   attempt: number;
@@ -20,7 +20,7 @@ export interface ResponseSnapshot {
   history: StoredMessage[];
 }
 
-export interface CommitOutcome { next: TurnRef | null; messageCount: number; totalTokens: number; covers: number; coveredTokens: number }
+export interface CommitOutcome { next: TurnRef | null; messageCount: number; totalTokens: number; covers: number; coveredTokens: number; totalMs: number }
 
 /** The workers' view: every stage transition is one fenced script (see session-scripts.ts). */
 export function createPipelineStore(opts: StoreOptions) {
@@ -41,7 +41,8 @@ export function createPipelineStore(opts: StoreOptions) {
     async start(t: TurnRef): Promise<StartResult> {
       const r = await scripts.start(...args(t.sessionId), t.seq);
       if (r[0] !== 'run') return { kind: 'gone' };
-      return { kind: 'run', stage: r[1] as 'intent' | 'response', input: String(r[2]), state: String(r[3] ?? 'greeting') };
+      const wait = Number(r[4]);
+      return { kind: 'run', stage: r[1] as 'intent' | 'response', input: String(r[2]), state: String(r[3] ?? 'greeting'), queueWaitMs: wait >= 0 ? wait : null };
     },
 
     /** 'ok', or 'stale' when the cursor already moved past intent, or 'gone' when the turn no longer owns the session. */
@@ -81,13 +82,14 @@ export function createPipelineStore(opts: StoreOptions) {
       const r = await scripts.commitResponse(...args(t.sessionId), t.seq, c.attempt, c.response, JSON.stringify(c.usage),
         JSON.stringify(c.context), c.userTokens, c.replyTokens, c.intentLabel, c.model);
       if (r[0] !== 'ok') return null;
-      return { next: nextOf(t.sessionId, r[1]), messageCount: Number(r[2]), totalTokens: Number(r[3]), covers: Number(r[4]), coveredTokens: Number(r[5]) };
+      return { next: nextOf(t.sessionId, r[1]), messageCount: Number(r[2]), totalTokens: Number(r[3]), covers: Number(r[4]), coveredTokens: Number(r[5]), totalMs: Number(r[6]) };
     },
 
     /** Ends the turn as failed; null when it had already ended or lost the session. */
-    async fail(t: TurnRef, error: TurnError): Promise<{ next: TurnRef | null } | null> {
+    async fail(t: TurnRef, error: TurnError): Promise<{ next: TurnRef | null; totalMs: number; intent: IntentRecord | null } | null> {
       const r = await scripts.fail(...args(t.sessionId), t.seq, JSON.stringify(error));
-      return r[0] === 'ok' ? { next: nextOf(t.sessionId, r[1]) } : null;
+      if (r[0] !== 'ok') return null;
+      return { next: nextOf(t.sessionId, r[1]), totalMs: Number(r[2]), intent: r[3] ? (JSON.parse(String(r[3])) as IntentRecord) : null };
     },
 
     async readForSummary(sessionId: string, keep: number):

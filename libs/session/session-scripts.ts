@@ -50,7 +50,7 @@ end
  * Guarantees: checks run existence → conflict → capacity and a refused turn stores nothing; the same
  * key within the window returns the first turn's seq even for parallel requests (the script is atomic);
  * a turn becomes the active one only when the session is idle, so at most one turn per session is ever
- * dispatched. Returns {'nf'} | {'dup', seq} | {'conflict', seq} | {'full', pending} | {'ok', seq, dispatch}.
+ * dispatched. Returns {'nf'} | {'dup', seq} | {'conflict', seq} | {'full', pending} | {'ok', seq, dispatch, now}.
  */
 export const SUBMIT = `${PRELUDE}
 local s = redis.call('HMGET', KEYS[1], 'tenant', 'act')
@@ -85,27 +85,27 @@ else
   dispatch = seq
 end
 touch(now)
-return {'ok', seq, dispatch}
+return {'ok', seq, dispatch, now}
 `;
 
 /**
  * Start (intent stage). ARGV: 4 seq. Fenced on the session's active turn: a queued turn becomes running;
  * a redelivered job re-enters the stage its cursor names; anything else (cancelled, ended, deleted,
- * not the owner) is {'gone'}. Returns {'run', stage, input, state}.
+ * not the owner) is {'gone'}. Returns {'run', stage, input, state, queue wait ms (-1 on a re-entry)}.
  */
 export const START = `${PRELUDE}
 local seq = ARGV[4]
 if not owns(seq) then return {'gone'} end
-local f = redis.call('HMGET', KEYS[3], seq .. ':st', seq .. ':sg', seq .. ':in')
+local f = redis.call('HMGET', KEYS[3], seq .. ':st', seq .. ':sg', seq .. ':in', seq .. ':ca')
 local state = redis.call('HGET', KEYS[1], 'state')
 if f[1] == 'queued' then
   local now = now_ms()
   redis.call('HSET', KEYS[3], seq .. ':st', 'running', seq .. ':sg', 'intent', seq .. ':sa', now)
   emit(seq, 'status', '{"status":"running","stage":"intent"}')
   touch(now)
-  return {'run', 'intent', f[3], state}
+  return {'run', 'intent', f[3], state, now - tonumber(f[4])}
 end
-if f[1] == 'running' then return {'run', f[2], f[3], state} end
+if f[1] == 'running' then return {'run', f[2], f[3], state, -1} end
 return {'gone'}
 `;
 
@@ -187,7 +187,7 @@ return emit(seq, 'delta', ARGV[6])
  * 10 reply tokens, 11 intent label, 12 model. Fenced on owner + running + attempt, so it takes effect
  * at most once per turn however often the job runs (invariant 2). Appends the user and assistant
  * messages, marks the turn completed, ends its stream and hands the session to the next queued turn.
- * Returns {'ok', next, messageCount, totalTokens, covers, coveredTokens}.
+ * Returns {'ok', next, messageCount, totalTokens, covers, coveredTokens, totalMs}.
  */
 export const COMMIT_RESPONSE = `${PRELUDE}
 local seq = ARGV[4]
@@ -207,7 +207,7 @@ emit(seq, 'done', '')
 local nxt = handoff(now)
 touch(now)
 local c = redis.call('HMGET', KEYS[1], 'sumc', 'sumtt')
-return {'ok', nxt, mc, tt, tonumber(c[1] or '0'), tonumber(c[2] or '0')}
+return {'ok', nxt, mc, tt, tonumber(c[1] or '0'), tonumber(c[2] or '0'), now - tonumber(f[5])}
 `;
 
 /**
@@ -217,34 +217,34 @@ return {'ok', nxt, mc, tt, tonumber(c[1] or '0'), tonumber(c[2] or '0')}
 export const FAIL = `${PRELUDE}
 local seq = ARGV[4]
 if not owns(seq) then return {'gone'} end
-local st = redis.call('HGET', KEYS[3], seq .. ':st')
-if st ~= 'queued' and st ~= 'running' then return {'gone'} end
+local f = redis.call('HMGET', KEYS[3], seq .. ':st', seq .. ':ca', seq .. ':it')
+if f[1] ~= 'queued' and f[1] ~= 'running' then return {'gone'} end
 local now = now_ms()
 redis.call('HSET', KEYS[3], seq .. ':st', 'failed', seq .. ':sg', '', seq .. ':er', ARGV[5], seq .. ':ea', now)
 emit(seq, 'done', '')
 local nxt = handoff(now)
 touch(now)
-return {'ok', nxt}
+return {'ok', nxt, now - tonumber(f[2]), f[3] or ''}
 `;
 
 /**
  * Cancel. ARGV: 4 tenant, 5 seq. Only a queued turn: taken out of the mailbox, or — when it was already
  * handed the session but no worker has started it — the session moves on and START's fence refuses the
- * stale job. Returns {'nf'} | {'conflict'} | {'ok', next}.
+ * stale job. Returns {'nf'} | {'conflict'} | {'ok', next, totalMs}.
  */
 export const CANCEL = `${PRELUDE}
 if redis.call('HGET', KEYS[1], 'tenant') ~= ARGV[4] then return {'nf'} end
 local seq = ARGV[5]
-local st = redis.call('HGET', KEYS[3], seq .. ':st')
-if not st then return {'nf'} end
-if st ~= 'queued' then return {'conflict'} end
+local f = redis.call('HMGET', KEYS[3], seq .. ':st', seq .. ':ca')
+if not f[1] then return {'nf'} end
+if f[1] ~= 'queued' then return {'conflict'} end
 local now = now_ms()
 local nxt = 0
 if owns(seq) then nxt = handoff(now) else redis.call('LREM', KEYS[4], 1, seq) end
 redis.call('HSET', KEYS[3], seq .. ':st', 'cancelled', seq .. ':sg', '', seq .. ':ea', now)
 emit(seq, 'done', '')
 touch(now)
-return {'ok', nxt}
+return {'ok', nxt, now - tonumber(f[2])}
 `;
 
 /** Delete. ARGV: 4 tenant. Removes every key the session owns, its event streams and its inflight entry. */

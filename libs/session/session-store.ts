@@ -16,7 +16,7 @@ export type SubmitResult =
   | { kind: 'conflict'; turnId: string }
   | { kind: 'too_many'; pending: number };
 
-export type CancelResult = { kind: 'cancelled'; turn: Turn; next: TurnRef | null } | { kind: 'not_found' } | { kind: 'conflict'; turn: Turn };
+export type CancelResult = { kind: 'cancelled'; turn: Turn; next: TurnRef | null; totalMs: number } | { kind: 'not_found' } | { kind: 'conflict'; turn: Turn };
 
 export interface StreamEvent { id: number; type: string; data: string }
 
@@ -105,8 +105,8 @@ export function createSessionStore(opts: StoreOptions) {
         default: {
           const seq = Number(r[1]);
           const dispatch = Number(r[2]);
-          const created = await getTurn(tenant, refOf(sessionId, seq).turnId);
-          if (!created) return { kind: 'not_found' }; // deleted in between
+          // The new turn is fully known here: no second round trip to read it back.
+          const created = decodeTurn(sessionId, seq, ['queued', '', turn.content, String(r[3]), '', '', '', '', '', '', '', '', '', '', '']);
           return { kind: 'created', turn: created, dispatch: dispatch ? refOf(sessionId, dispatch) : null };
         }
       }
@@ -123,7 +123,7 @@ export function createSessionStore(opts: StoreOptions) {
       if (!turn) return { kind: 'not_found' };
       if (r[0] === 'conflict') return { kind: 'conflict', turn };
       const next = Number(r[1]);
-      return { kind: 'cancelled', turn, next: next ? refOf(p.sessionId, next) : null };
+      return { kind: 'cancelled', turn, next: next ? refOf(p.sessionId, next) : null, totalMs: Number(r[2]) };
     },
 
     /** Events of a turn after `afterId`, oldest first. */
