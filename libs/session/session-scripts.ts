@@ -24,7 +24,9 @@ local function emit(seq, etype, data)
   local key = evp .. seq
   local n = redis.call('XLEN', key) + 1
   redis.call('XADD', key, '0-' .. n, 't', etype, 'd', data)
-  if ttl > 0 then redis.call('EXPIRE', key, ttl) end
+  -- a stream is written only while its turn runs, so this TTL ends it no later than its session;
+  -- sessions kept forever (ttl 0) still drop a turn's stream a day after its last event
+  redis.call('EXPIRE', key, ttl > 0 and ttl or 86400)
   redis.call('PUBLISH', key, n .. '\\n' .. etype .. '\\n' .. data)
   return n
 end
