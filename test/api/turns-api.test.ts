@@ -42,6 +42,16 @@ describe('turns API', () => {
     expect(done.state).toEqual({ from: 'greeting', to: 'information_seeking' });
   });
 
+  it('asks the LLM for the intent when no keyword is confident, with the labels only', async () => {
+    const s = await api.session();
+    const t = await api.submit(s.id, 'Quantum gravity, tomorrow at noon, maybe.', '?wait=30');
+    expect(t.json.status).toBe('completed');
+    expect(t.json.intent.method).toBe('llm');
+    expect(['greeting', 'information_seeking', 'task_execution', 'problem_solving', 'casual_chat', 'ending']).toContain(t.json.intent.label);
+    const log = await (await fetch(`${stack.simUrl}/_sim/requests?limit=20`)).json() as { requests: Array<{ kind: string; json: boolean }> };
+    expect(log.requests.some((r) => r.kind === 'classify' && r.json)).toBe(true);
+  });
+
   it.each([
     ['missing content', {}, 'content'],
     ['empty content', { content: '' }, 'content'],
