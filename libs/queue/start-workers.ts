@@ -22,6 +22,7 @@ export interface WorkerOptions<T> {
 
 /** The abort reason of jobs still running when a worker's shutdown grace period is over. */
 const SHUTDOWN = 'worker shutting down';
+const NO_LIMIT = 1_000_000_000;
 
 /**
  * One BullMQ worker per partition for a queue. A payload that fails its schema can never succeed, so
@@ -55,6 +56,9 @@ export function startWorkers<T>(o: WorkerOptions<T>): Worker[] {
       lockDuration: o.lockDurationMs,
       stalledInterval: o.stalledIntervalMs,
       maxStalledCount: 1,
+      // Never reached by itself: without a limiter BullMQ ignores queue.rateLimit() when it hands out
+      // jobs, so after a provider 429 (settleTurnError) other workers would go on calling the model.
+      limiter: { max: NO_LIMIT, duration: 1000 },
       autorun: true,
     });
     worker.on('completed', () => o.metrics.jobsTotal.inc({ queue: o.queue, status: 'completed' }));
