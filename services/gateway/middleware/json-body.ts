@@ -1,8 +1,16 @@
+import { isUtf8 } from 'node:buffer';
 import express, { type RequestHandler } from 'express';
 import { HttpProblem } from '../http-problem';
 
 const MAX_BODY = '64kb';
-const parse = express.json({ limit: MAX_BODY, type: () => true, strict: false });
+const parse = express.json({
+  limit: MAX_BODY, type: () => true, strict: false,
+  // JSON text is UTF-8 (RFC 8259): decoding other bytes would silently store U+FFFD instead of what was
+  // sent, and the contract promises text back byte-exact or a 400.
+  verify: (_req, _res, buf, encoding) => {
+    if (/^utf-?8$/i.test(encoding) && !isUtf8(buf)) throw new HttpProblem(400, 'body: not valid UTF-8');
+  },
+});
 
 const hasBody = (req: Parameters<RequestHandler>[0]): boolean =>
   req.headers['transfer-encoding'] !== undefined || Number(req.headers['content-length'] ?? 0) > 0;
