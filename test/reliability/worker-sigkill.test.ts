@@ -1,0 +1,87 @@
+import { createRedis } from '#libs/redis';
+import { client } from '../http-client';
+import { startStack, type Stack } from '../start-stack';
+import { expectHistoryOf, expectSequential, readSse, replyFromSse, simConfig, simRequests, storedEvents, until } from './support';
+
+/**
+ * Invariants 2 and 3 under SIGKILL: a worker killed in the middle of its LLM call leaves a job whose
+ * lock expires; the stalled-job check hands it to the restarted worker, the stage cursor re-enters the
+ * right stage, and the fenced commit adds the turn's two messages exactly once.
+ */
+describe('a worker killed with SIGKILL mid-turn', () => {
+  let stack: Stack;
+  let api: ReturnType<typeof client>;
+  const redis = createRedis(process.env.REDIS_URL!, 'worker');
+
+  beforeAll(async () => {
+    stack = await startStack({
+      workers: { 'intent-worker': 1, 'response-worker': 1, 'summary-worker': 0 },
+      env: {
+        LLM_SIM_LATENCY_MS: '0', LLM_SIM_TOKENS_PER_SECOND: '0',
+        TURNQ_LOCK_DURATION_MS: '1000', TURNQ_STALLED_INTERVAL_MS: '500', TURNQ_JOB_BACKOFF_MS: '100',
+        TURNQ_RECONCILE_INTERVAL_MS: '200', TURNQ_RECONCILE_AFTER_MS: '1000',
+      },
+    });
+    api = client(stack.baseUrl);
+  }, 60_000);
+  afterAll(async () => {
+    await stack?.stop();
+    redis.disconnect();
+  });
+  afterEach(async () => { await simConfig(stack, { latencyMs: 0, tokensPerSecond: 0 }); });
+
+  it('the intent stage: the turn is classified again after a restart, completes once, and the next turn follows', async () => {
+    await simConfig(stack, { latencyMs: 3000 });
+    const s = await api.session();
+    // no keyword matches: the intent worker has to ask the model, and is killed while it waits
+    const first = (await api.submit(s.id, 'zebra quantum marmalade')).json;
+    const second = (await api.submit(s.id, 'hello again')).json;
+    await until('a classification request in flight', async () =>
+      (await simRequests(stack)).some((r) => r.kind === 'classify' && r.outcome === 'pending'));
+
+    const [worker] = stack.of('intent-worker');
+    await stack.kill(worker, 'SIGKILL');
+    await until('the killed request to be seen as aborted', async () =>
+      (await simRequests(stack)).some((r) => r.kind === 'classify' && r.outcome === 'aborted'));
+    await simConfig(stack, { latencyMs: 0 });
+    await stack.restart(worker);
+
+    const ended = [await api.waitTurn(first.turnId, 30_000), await api.waitTurn(second.turnId, 30_000)];
+    expect(ended.map((t) => t.status)).toEqual(['completed', 'completed']);
+    expect(ended[0].intent.method).toBe('llm');
+    expectSequential(ended);
+    expectHistoryOf(await api.messages(s.id), ended);
+    const session = (await api.http('GET', `/v1/sessions/${s.id}`)).json;
+    // one stateHistory entry per change of state at most: the re-run did not record the intent twice
+    expect(new Set(session.stateHistory.map((h: { turnId: string }) => h.turnId)).size).toBe(session.stateHistory.length);
+    expect(session.messageCount).toBe(4);
+  }, 60_000);
+
+  it('the response stage: the reply restarts from the beginning on the SSE stream and is committed once', async () => {
+    await simConfig(stack, { tokensPerSecond: 15 });
+    const s = await api.session();
+    const turn = (await api.submit(s.id, 'Tell me a long story about message queues.')).json;
+    const next = (await api.submit(s.id, 'thanks, bye')).json;
+    await until('the reply to be streaming', async () =>
+      (await storedEvents(redis, stack.namespace, turn.turnId)).some((e) => e.type === 'delta'), 20_000);
+
+    const [worker] = stack.of('response-worker');
+    await stack.kill(worker, 'SIGKILL');
+    const partial = (await storedEvents(redis, stack.namespace, turn.turnId)).filter((e) => e.type === 'delta').map((e) => JSON.parse(e.data).text).join('');
+    await simConfig(stack, { tokensPerSecond: 0 });
+    await stack.restart(worker);
+
+    const ended = [await api.waitTurn(turn.turnId, 30_000), await api.waitTurn(next.turnId, 30_000)];
+    expect(ended.map((t) => t.status)).toEqual(['completed', 'completed']);
+    expectSequential(ended);
+    expectHistoryOf(await api.messages(s.id), ended);
+
+    const events = await readSse(stack.baseUrl, turn.turnId);
+    const restart = events.findIndex((e) => e.event === 'status' && e.data.restarted === true);
+    expect(restart).toBeGreaterThan(events.findIndex((e) => e.event === 'delta'));
+    expect(replyFromSse(events)).toBe(ended[0].response);
+    expect(partial.length).toBeGreaterThan(0);
+    expect(partial.length).toBeLessThan(ended[0].response.length);
+    expect(ended[0].response.startsWith(partial)).toBe(true);
+  }, 60_000);
+});
