@@ -21,6 +21,10 @@ export interface Metrics {
   queueJobs: Gauge<'queue' | 'state'>;
   sessionsWithPendingTurns: Gauge<string>;
   httpRequestDuration: Histogram<'method' | 'route' | 'status'>;
+  /** Beyond the contract's table: the denominator of the dashboard's "messages per session". */
+  sessionsCreated: Counter<string>;
+  /** Beyond the contract's table: jobs BullMQ found active without a lock and moved back to wait. */
+  jobsStalled: Counter<'queue'>;
 }
 
 export interface CreateMetricsOptions {
@@ -77,5 +81,8 @@ export function createMetrics(opts: CreateMetricsOptions = { service: 'turnq' })
     queueJobs: new Gauge({ name: 'turnq_queue_jobs', help: 'BullMQ jobs by queue and state, read at scrape time.', labelNames: ['queue', 'state'], registers }),
     sessionsWithPendingTurns,
     httpRequestDuration: histogram('turnq_http_request_duration_seconds', 'HTTP requests by method, templated route and status.', ['method', 'route', 'status'], buckets.http),
+    // Unlabeled, so it is exported as 0 from the start and increase() also counts a process's first session.
+    sessionsCreated: counter('turnq_sessions_created_total', 'Sessions created through the API.', []),
+    jobsStalled: counter('turnq_jobs_stalled_total', 'Jobs whose lock expired while active (worker died or blocked), counted by the worker that detected it.', ['queue']),
   };
 }

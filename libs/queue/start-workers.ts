@@ -68,6 +68,11 @@ export function startWorkers<T>(o: WorkerOptions<T>): Worker[] {
       if (final) o.metrics.jobsTotal.inc({ queue: o.queue, status: 'failed' });
       o.logger.warn({ jobId: job?.id, err: err.message, attempts: job?.attemptsMade, final }, 'job attempt failed');
     });
+    // Emitted by the worker whose stalled check found the job, which need not be the one that lost it.
+    worker.on('stalled', (jobId: string) => {
+      o.metrics.jobsStalled.inc({ queue: o.queue });
+      o.logger.warn({ jobId }, 'job stalled: its lock expired while active; BullMQ moved it back to wait');
+    });
     worker.on('error', (err) => o.logger.error({ err: err.message }, 'worker error'));
     worker.on('lockRenewalFailed', (ids: string[]) => {
       for (const id of ids) worker.cancelJob(id, 'lock renewal failed');

@@ -3,6 +3,7 @@ import { authenticate } from './middleware/authenticate';
 import { httpMetrics } from './middleware/http-metrics';
 import { rateLimit } from './middleware/rate-limit';
 import { HttpProblem, problemHandler } from './http-problem';
+import { adminQueuesRouter } from './routes/admin-queues';
 import { healthRouter } from './routes/health';
 import { sessionsRouter } from './routes/sessions';
 import { turnEventsRouter } from './routes/turn-events';
@@ -19,6 +20,7 @@ export function createApp(deps: GatewayDeps): Express {
   app.set('query parser', 'simple');
   app.use(httpMetrics(deps.metrics));
   app.use(healthRouter(deps));
+  app.use(adminQueuesRouter(deps));
   app.use('/v1', authenticate(deps.apiKeys), rateLimit(deps.redis, deps.namespace, deps.rateLimitPerMinute));
   app.use(sessionsRouter(deps));
   app.use(turnsRouter(deps));

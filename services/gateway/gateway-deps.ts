@@ -14,6 +14,8 @@ export interface GatewayDeps {
   metrics: Metrics;
   logger: Logger;
   apiKeys: Map<string, string> | null;
+  /** TURNQ_ADMIN_KEY: guards bull-board at /admin/queues; null leaves it unmounted. */
+  adminKey: string | null;
   maxPendingTurns: number;
   rateLimitPerMinute: number;
   namespace: string;

@@ -23,7 +23,7 @@ async function main(): Promise<void> {
   const queues = createQueues({ connection: redis, namespace: config.namespace, partitions: config.partitions, attempts: config.jobs.attempts, backoffMs: config.jobs.backoffMs });
   const hub = createEventHub(subscriber);
   const app = createApp({
-    redis, store, queues, hub, metrics, logger, apiKeys: config.apiKeys, maxPendingTurns: config.maxPendingTurns,
+    redis, store, queues, hub, metrics, logger, apiKeys: config.apiKeys, adminKey: config.adminKey, maxPendingTurns: config.maxPendingTurns,
     rateLimitPerMinute: config.rateLimitPerMinute, namespace: config.namespace, partitions: config.partitions,
   });
 

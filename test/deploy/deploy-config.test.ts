@@ -112,7 +112,7 @@ describe('prometheus configuration', () => {
 
   it('has a unit test for each main alert', () => {
     const tests = readFileSync(join(prometheusDir, 'alerts.test.yml'), 'utf8');
-    for (const alert of ['TurnqTargetDown', 'TurnqServiceMissing', 'TurnqQueueStuck', 'TurnqJobsActiveWithoutProgress',
+    for (const alert of ['TurnqTargetDown', 'TurnqServiceMissing', 'TurnqQueueStuck', 'TurnqJobsActiveWithoutProgress', 'TurnqJobsStalled',
       'TurnqQueueBacklogGrowing', 'TurnqQueueWaitHigh', 'TurnqTurnLatencySLO', 'TurnqLLMErrorRatioHigh', 'TurnqJobsFailed',
       'TurnqEventLoopLagHigh', 'TurnqKeywordShareCollapsed']) {
       expect(tests).toContain(`alertname: ${alert}\n`);

@@ -56,3 +56,24 @@ export function itWithTool(tool: Tool): (name: string, fn: () => Promise<void> |
   }
   return (name, fn) => it(name, async () => fn());
 }
+
+/**
+ * prom-client's default metrics export three gauges whose names end in _total; promtool flags exactly
+ * these lines, and nothing of ours may add to the list.
+ */
+export const excusedMetricsLintLines = [
+  'nodejs_active_handles_total non-counter metrics should not have "_total" suffix',
+  'nodejs_active_requests_total non-counter metrics should not have "_total" suffix',
+  'nodejs_active_resources_total non-counter metrics should not have "_total" suffix',
+];
+
+/**
+ * `promtool check metrics` on one exposition: the lines it reports minus the excused ones. `ran` is
+ * false when promtool failed without a word, so that an empty list never passes for a check that did
+ * not happen; a promtool that cannot start shows up as a problem line.
+ */
+export function metricsLintProblems(exposition: string): { ran: boolean; problems: string[] } {
+  const res = runTool('promtool', ['check', 'metrics'], exposition);
+  const lines = res.output.split('\n').map((l) => l.trim()).filter(Boolean);
+  return { ran: res.status === 0 || lines.length > 0, problems: lines.filter((l) => !excusedMetricsLintLines.includes(l)) };
+}

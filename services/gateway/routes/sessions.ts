@@ -6,12 +6,13 @@ import type { GatewayDeps } from '../gateway-deps';
 
 const notFound = (id: string) => new HttpProblem(404, `sessionId: no session ${JSON.stringify(id.slice(0, 64))}`);
 
-export function sessionsRouter({ store }: GatewayDeps): Router {
+export function sessionsRouter({ store, metrics }: GatewayDeps): Router {
   const r = Router();
 
   r.post('/v1/sessions', jsonBody, async (req, res) => {
     const body = parseOr400(createSessionBody, req.body, 'body');
     const session = await store.create(res.locals.tenant, body);
+    metrics.sessionsCreated.inc();
     res.status(201).location(`/v1/sessions/${session.id}`).json(session);
   });
 
