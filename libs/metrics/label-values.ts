@@ -29,7 +29,7 @@ export const labelValues = {
   /** turnq_context_tokens_total `kind`. */
   contextKind: ['original', 'kept'],
 
-  /** turnq_summarizations_total `outcome`: `skipped` when nothing was old enough to summarize. */
+  /** turnq_summarizations_total `outcome`: `skipped` when a newer summary won the compare-and-set. */
   summarizationOutcome: ['completed', 'failed', 'skipped'],
 
   /**

@@ -2,7 +2,7 @@ import { QUEUE_NAMES } from '#libs/queue';
 import { inflightKey } from '#libs/session';
 import type { GatewayDeps } from './gateway-deps';
 
-const STATES = ['waiting', 'active', 'delayed', 'prioritized', 'completed', 'failed'] as const;
+const STATES = ['waiting', 'active', 'delayed', 'prioritized', 'waiting-children', 'completed', 'failed'] as const;
 
 /**
  * Queue depth is sampled at scrape time, by the gateway only (BullMQ's own exporter fails promtool).

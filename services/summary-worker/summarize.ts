@@ -44,7 +44,7 @@ export function createSummarize(d: SummarizeDeps) {
         expectedCovers: read.covers, newCovers, text, tokens: counter.count(text),
         foldedTokens: fold.reduce((n, m) => n + m.tokens, 0),
       });
-      d.metrics.summarizations.inc({ outcome: committed === 'ok' ? 'completed' : 'stale' });
+      d.metrics.summarizations.inc({ outcome: committed === 'ok' ? 'completed' : 'skipped' }); // skipped: a newer summary won the compare-and-set
       d.metrics.stageDuration.observe({ stage: 'summary', outcome: 'completed' }, (performance.now() - t0) / 1000);
       ctx.logger.info({ covers: newCovers, folded: fold.length, outcome: committed }, 'summary folded');
     } catch (err) {

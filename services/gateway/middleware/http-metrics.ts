@@ -6,7 +6,9 @@ export function httpMetrics(metrics: Metrics): RequestHandler {
   return (req, res, next) => {
     const start = process.hrtime.bigint();
     res.on('finish', () => {
-      const route = req.route?.path ? `${req.baseUrl}${String(req.route.path)}` : 'unmatched';
+      const path: unknown = req.route?.path;
+      // a mounted app (bull-board) may route on a list of paths: label it by its mount point
+      const route = typeof path === 'string' ? `${req.baseUrl}${path}` : path ? `${req.baseUrl}/*` : 'unmatched';
       const seconds = Number(process.hrtime.bigint() - start) / 1e9;
       metrics.httpRequestDuration.observe({ method: req.method, route, status: String(res.statusCode) }, seconds);
     });
