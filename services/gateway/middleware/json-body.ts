@@ -21,9 +21,15 @@ const hasBody = (req: Parameters<RequestHandler>[0]): boolean =>
  */
 export const jsonBody: RequestHandler = (req, res, next) => {
   if (!hasBody(req)) { req.body = {}; return next(); }
-  const type = (req.get('content-type') ?? '').split(';')[0].trim().toLowerCase();
+  const header = req.get('content-type') ?? '';
+  const type = header.split(';')[0].trim().toLowerCase();
   if (type !== 'application/json' && !/^application\/[a-z0-9.+-]+\+json$/.test(type)) {
     return next(new HttpProblem(415, `content-type: expected application/json, got ${type || 'none'}`));
+  }
+  // JSON between systems is UTF-8 (RFC 8259 §8.1); other decoders drop or replace what they cannot read
+  const charset = /;\s*charset\s*=\s*"?([^";\s]*)/i.exec(header)?.[1];
+  if (charset !== undefined && !/^utf-?8$/i.test(charset)) {
+    return next(new HttpProblem(415, `content-type: expected charset utf-8, got ${JSON.stringify(charset.slice(0, 32))}`));
   }
   parse(req, res, next);
 };
