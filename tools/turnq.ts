@@ -4,6 +4,7 @@
  * `main(argv: string[]): Promise<number>` (the exit code), loaded only when asked for.
  */
 const COMMANDS: Record<string, { module: string; about: string }> = {
+  chat: { module: './chat/main.js', about: 'interactive chat against a gateway: streamed replies and per-turn stats' },
 };
 
 async function run(): Promise<void> {

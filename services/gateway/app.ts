@@ -4,13 +4,16 @@ import { httpMetrics } from './middleware/http-metrics';
 import { rateLimit } from './middleware/rate-limit';
 import { HttpProblem, problemHandler } from './http-problem';
 import { adminQueuesRouter } from './routes/admin-queues';
+import { chatCompletionsRouter } from './routes/chat-completions';
 import { healthRouter } from './routes/health';
+import { playgroundRouter } from './routes/playground';
 import { sessionsRouter } from './routes/sessions';
 import { turnEventsRouter } from './routes/turn-events';
 import { turnsRouter } from './routes/turns';
 import type { GatewayDeps } from './gateway-deps';
 
-const KNOWN = [/^\/v1\/sessions$/, /^\/v1\/sessions\/[^/]+$/, /^\/v1\/sessions\/[^/]+\/(messages|turns)$/, /^\/v1\/turns\/[^/]+(\/events)?$/, /^\/(healthz|readyz|metrics)$/];
+const KNOWN = [/^\/v1\/sessions$/, /^\/v1\/sessions\/[^/]+$/, /^\/v1\/sessions\/[^/]+\/(messages|turns)$/, /^\/v1\/turns\/[^/]+(\/events)?$/, /^\/(healthz|readyz|metrics)$/,
+  /^\/$/, /^\/playground\/app\.(js|css)$/, /^\/v1\/chat\/completions$/, /^\/v1\/models(\/[^/]+)?$/];
 
 /** The HTTP API; no listen here (main.ts owns the server). */
 export function createApp(deps: GatewayDeps): Express {
@@ -20,6 +23,8 @@ export function createApp(deps: GatewayDeps): Express {
   app.set('query parser', 'simple');
   app.use(httpMetrics(deps.metrics));
   app.use(healthRouter(deps));
+  app.use(playgroundRouter());
+  app.use(chatCompletionsRouter(deps));
   app.use(adminQueuesRouter(deps));
   app.use('/v1', authenticate(deps.apiKeys), rateLimit(deps.redis, deps.namespace, deps.rateLimitPerMinute));
   app.use(sessionsRouter(deps));

@@ -22,4 +22,6 @@ export interface GatewayDeps {
   partitions: number;
   /** SSE keep-alive comment interval; also how often a stream re-reads Redis in case an announcement was lost. */
   heartbeatMs?: number;
+  /** The reply model (TURNQ_MODEL) that GET /v1/models lists; default 'gpt-4o-mini'. */
+  replyModel?: string;
 }

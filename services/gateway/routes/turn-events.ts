@@ -1,6 +1,6 @@
-import { Router, type Response } from 'express';
-import type { StreamEvent } from '#libs/session';
+import { Router } from 'express';
 import { HttpProblem } from '../http-problem';
+import { abortOnClose, followTurnEvents, writeSse } from '../follow-turn-events';
 import type { GatewayDeps } from '../gateway-deps';
 
 /**
@@ -8,7 +8,8 @@ import type { GatewayDeps } from '../gateway-deps';
  * reconnect with Last-Event-ID gets every later event exactly once, and a client that comes after the
  * end gets the whole stream. `done` carries the final Turn, read when it is sent.
  */
-export function turnEventsRouter({ store, hub, heartbeatMs = 15_000 }: GatewayDeps): Router {
+export function turnEventsRouter(deps: GatewayDeps): Router {
+  const { store, heartbeatMs = 15_000 } = deps;
   const r = Router();
 
   r.get('/v1/turns/:turnId/events', async (req, res) => {
@@ -16,49 +17,25 @@ export function turnEventsRouter({ store, hub, heartbeatMs = 15_000 }: GatewayDe
     const turnId = req.params.turnId;
     if (!(await store.getTurn(tenant, turnId))) throw new HttpProblem(404, `turnId: no turn ${JSON.stringify(turnId.slice(0, 64))}`);
     const raw = req.get('last-event-id') ?? (typeof req.query.lastEventId === 'string' ? req.query.lastEventId : '0');
-    let last = /^\d{1,9}$/.test(raw.trim()) ? Number(raw.trim()) : 0;
+    const after = /^\d{1,9}$/.test(raw.trim()) ? Number(raw.trim()) : 0;
 
     res.status(200).set({ 'Content-Type': 'text/event-stream; charset=utf-8', 'Cache-Control': 'no-cache, no-transform', 'X-Accel-Buffering': 'no' });
     res.flushHeaders();
 
-    let wake: (() => void) | null = null;
-    let pending = false; // an announcement came while we were reading: read again instead of sleeping
-    let closed = false;
-    res.on('close', () => { closed = true; wake?.(); });
-    const unsubscribe = await hub.subscribe(store.channelOf(turnId)!, () => { pending = true; wake?.(); });
+    const closed = abortOnClose(res).signal;
     try {
-      for (;;) {
-        pending = false;
-        const events = await store.events(turnId, last);
-        for (const e of events) {
-          if (closed) return;
-          await send(res, e.type === 'done' ? { ...e, data: JSON.stringify(await store.getTurn(tenant, turnId)) } : e);
-          last = e.id;
-          if (e.type === 'done') return;
-        }
-        if (closed) return;
-        if (pending) continue;
-        const woke = await new Promise<boolean>((resolve) => {
-          const timer = setTimeout(() => resolve(false), heartbeatMs);
-          wake = () => { clearTimeout(timer); resolve(true); };
-        });
-        wake = null;
-        if (!woke && !closed) res.write(': keep-alive\n\n');
-      }
+      await followTurnEvents(deps, turnId, {
+        after, heartbeatMs, signal: closed,
+        onEvent: async (e) => {
+          const data = e.type === 'done' ? JSON.stringify(await store.getTurn(tenant, turnId)) : e.data;
+          await writeSse(res, `id: ${e.id}\nevent: ${e.type}\ndata: ${data}\n\n`);
+        },
+        onIdle: () => { res.write(': keep-alive\n\n'); },
+      });
     } finally {
-      await unsubscribe();
       res.end();
     }
   });
 
   return r;
-}
-
-function send(res: Response, e: StreamEvent): Promise<void> {
-  const ok = res.write(`id: ${e.id}\nevent: ${e.type}\ndata: ${e.data}\n\n`);
-  if (ok) return Promise.resolve();
-  return new Promise((r) => {
-    const done = () => { res.off('drain', done); res.off('close', done); r(); };
-    res.once('drain', done).once('close', done);
-  });
 }
