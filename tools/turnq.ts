@@ -5,6 +5,8 @@
  */
 const COMMANDS: Record<string, { module: string; about: string }> = {
   chat: { module: './chat/main.js', about: 'interactive chat against a gateway: streamed replies and per-turn stats' },
+  loadtest: { module: './loadtest/main.js', about: 'simulated users against a running gateway: summary, order check, report with charts' },
+  bench: { module: './bench/main.js', about: 'baseline vs raw BullMQ vs turnq on this machine: table, targets, bench.json' },
 };
 
 async function run(): Promise<void> {

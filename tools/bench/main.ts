@@ -1,0 +1,64 @@
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { cpus } from 'node:os';
+import { dirname, resolve } from 'node:path';
+import { createRedis, spawnRedis, type SpawnedRedis } from '#libs/redis';
+import { BENCH_USAGE, parseBenchOptions, type BenchOptions } from './bench-options';
+import { evaluateTargets } from './evaluate-targets';
+import { formatBench } from './format-bench';
+import { runBench } from './run-bench';
+
+/**
+ * `turnq bench`: one run, side by side on this machine — the origin's synchronous design, raw BullMQ
+ * and turnq — printed as a table with the issue's targets, and written to bench.json. A private
+ * redis-server (append-only file on, as in production) keeps other users of a shared Redis out of the
+ * command counts and the timings.
+ */
+export async function main(argv: string[]): Promise<number> {
+  let o: BenchOptions | 'help';
+  try {
+    o = parseBenchOptions(argv);
+  } catch (err) {
+    console.error(`bench: ${(err as Error).message}\n\n${BENCH_USAGE}`);
+    return 2;
+  }
+  if (o === 'help') { console.log(BENCH_USAGE); return 0; }
+
+  let own: SpawnedRedis | null = null;
+  let redisUrl = o.redisUrl;
+  if (!redisUrl) {
+    try {
+      own = await spawnRedis({ appendonly: true });
+      redisUrl = own.url;
+    } catch (err) {
+      redisUrl = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
+      console.error(`bench: no private redis-server (${(err as Error).message}); using ${redisUrl} — command counts include its other clients`);
+    }
+  }
+  const log = (s: string) => console.error(`bench: ${s}`);
+  const started = Date.now();
+  try {
+    const probe = createRedis(redisUrl, 'worker');
+    const version = /redis_version:(\S+)/.exec(await probe.info('server'))?.[1] ?? '?';
+    probe.disconnect();
+    log(`${o.quick ? 'quick run' : 'full run'} on node ${process.version}, ${cpus().length} CPUs, Redis ${version} (${own ? 'private' : redisUrl})`);
+
+    const results = await runBench(o, redisUrl, own?.process.pid, log);
+    const targets = evaluateTargets(results, o.lengths, o.littleSessions, o.llmMs);
+    const meta = {
+      at: new Date(started).toISOString(), seconds: Math.round((Date.now() - started) / 1000), node: process.version,
+      cpus: cpus().length, cpuModel: cpus()[0]?.model ?? '?', redis: { version, private: own !== null }, quick: o.quick,
+      options: { ...o, only: [...o.only] },
+    };
+    const out = resolve(o.out);
+    mkdirSync(dirname(out), { recursive: true });
+    writeFileSync(out, `${JSON.stringify({ meta, ...results, targets }, null, 2)}\n`);
+    console.log(formatBench(results, targets, o.lengths, `turnq bench · node ${process.version} · ${cpus().length} CPUs · Redis ${version}${o.quick ? ' · quick' : ''}`));
+    console.log(`\nbench.json: ${out}`);
+    return o.failOnMiss && targets.some((t) => t.pass === false) ? 1 : 0;
+  } catch (err) {
+    console.error(`bench: failed: ${(err as Error).stack ?? err}`);
+    return 1;
+  } finally {
+    await own?.stop();
+  }
+}

@@ -1,0 +1,127 @@
+import { cpus } from 'node:os';
+import { createRedis, type Redis } from '#libs/redis';
+import { createBaselineChat } from './baseline-chat';
+import { startBaselineServer } from './baseline-server';
+import type { BenchOptions } from './bench-options';
+import { httpTarget, lineAt, type BenchTarget } from './bench-target';
+import { atRate, costByLength, saturate, type LengthCost, type Throughput } from './load-shapes';
+import { measureLittlesLaw, type LittlesLaw } from './littles-law';
+import { measureRawBullmq, type RawBullmqResult } from './raw-bullmq';
+import { cpuPerTurn, sampleCpu } from './process-cpu';
+import { commandCounts, commandsPerTurn, type CommandsPerTurn } from './redis-stats';
+import { baselineMemory, turnqMemory, type SessionMemory } from './session-memory';
+import { startBenchStack } from './start-bench-stack';
+import { measureTokenizers, type TokenizerSpeed } from './tokenizer-speed';
+
+export interface DesignResult {
+  saturation: Throughput & { tried: Array<{ sessions: number; turnsPerSec: number }> };
+  overheadAtHalfSaturation: Throughput & { rate: number };
+  costByLength: LengthCost[];
+  redisCommandsPerTurn: CommandsPerTurn;
+  /** CPU ms per turn by process during the saturation runs: where a CPU-bound machine's time goes. */
+  cpuPerTurn: ReturnType<typeof cpuPerTurn>;
+  memoryPer1000IdleSessions: SessionMemory;
+}
+
+type Processes = () => Array<{ name: string; pid: number | undefined }>;
+
+export interface BenchResults {
+  tokenizer?: TokenizerSpeed[];
+  rawBullmq?: RawBullmqResult & { redisCommandsPerJob: CommandsPerTurn };
+  baseline?: DesignResult;
+  turnq?: DesignResult;
+  littlesLaw?: LittlesLaw;
+}
+
+const MODEL = 'gpt-4o-mini';
+
+/** Saturation (best of the tried session counts, Redis commands counted around it), then half that rate, then cost by length and memory. */
+async function measureDesign(target: BenchTarget, redis: Redis, o: BenchOptions, procs: Processes, memory: () => Promise<SessionMemory>, log: (s: string) => void): Promise<DesignResult> {
+  const before = await commandCounts(redis);
+  const cpuBefore = sampleCpu(procs());
+  const tried: Throughput[] = [];
+  for (const sessions of o.saturationSessions) {
+    const t = await saturate(target, { sessions, warmupMs: Math.max(500, o.durationMs / 4), durationMs: o.durationMs });
+    log(`${target.name}: ${t.turnsPerSec} turns/s with ${sessions} sessions (p50 ${t.latencyMs.p50} ms, ${t.errors} errors)`);
+    tried.push(t);
+  }
+  const turns = tried.reduce((s, t) => s + t.allTurns, 0);
+  const cpu = cpuPerTurn(cpuBefore, sampleCpu(procs()), turns, cpus().length);
+  const commands = commandsPerTurn(before, await commandCounts(redis), turns);
+  log(`${target.name}: CPU per turn ${cpu.totalMsPerTurn} ms (${Object.entries(cpu.msPerTurn).map(([k, v]) => `${k} ${v}`).join(', ')}), machine ${Math.round(cpu.busyShare * 100)}% busy`);
+  const best = tried.reduce((a, b) => (b.turnsPerSec > a.turnsPerSec ? b : a));
+  const rate = Math.max(1, best.turnsPerSec / 2);
+  const overhead = await atRate(target, { rate, durationMs: o.durationMs, warmupMs: 1000, pool: Math.ceil(rate) + 32 });
+  log(`${target.name}: at ${overhead.rate} turns/s: p50 ${overhead.latencyMs.p50} ms, p99 ${overhead.latencyMs.p99} ms`);
+  const cost = await costByLength(target, { lengths: o.lengths, window: o.window });
+  log(`${target.name}: cost per turn ${cost.map((c) => `@${c.length} ${c.medianMs} ms`).join(', ')}`);
+  const mem = await memory();
+  log(`${target.name}: ${mem.bytesPer1000.total} bytes per 1,000 idle sessions`);
+  return {
+    saturation: { ...best, tried: tried.map((t) => ({ sessions: t.sessions, turnsPerSec: t.turnsPerSec })) },
+    overheadAtHalfSaturation: overhead, costByLength: cost, redisCommandsPerTurn: commands, cpuPerTurn: cpu, memoryPer1000IdleSessions: mem,
+  };
+}
+
+/** Every selected section, one after another (never two at once: they share the machine). */
+export async function runBench(o: BenchOptions, redisUrl: string, redisPid: number | undefined, logLine: (s: string) => void): Promise<BenchResults> {
+  const results: BenchResults = {};
+  const t0 = performance.now();
+  const log = (s: string) => logLine(`[${Math.round((performance.now() - t0) / 1000)} s] ${s}`);
+  if (o.only.has('tokenizer')) {
+    results.tokenizer = measureTokenizers(MODEL, o.quick ? 300 : 3000, o.quick ? 2 : 5);
+    log(`tokenizer: ${results.tokenizer.map((t) => `${t.library} ${t.usPerToken} µs/token`).join(', ')}`);
+  }
+  const redis = createRedis(redisUrl, 'worker');
+  try {
+    if (o.only.has('raw')) {
+      const before = await commandCounts(redis);
+      const raw = await measureRawBullmq(redisUrl, { jobs: o.rawJobs, concurrency: 50, addsInFlight: 128 });
+      results.rawBullmq = { ...raw, redisCommandsPerJob: commandsPerTurn(before, await commandCounts(redis), raw.jobs) };
+      log(`raw BullMQ: ${raw.jobsPerSec} no-op jobs/s`);
+    }
+    if (!o.only.has('baseline') && !o.only.has('turnq') && !o.only.has('little')) return results;
+
+    const stack = await startBenchStack({ redisUrl, env: o.stackEnv, cpuProfDir: o.cpuProfDir ?? undefined });
+    log(`turnq stack up: namespace ${stack.namespace}, gateway ${stack.baseUrl}, logs in ${stack.logDir}`);
+    try {
+      if (o.only.has('baseline')) {
+        const chat = createBaselineChat({ redis, llmBaseUrl: `${stack.simUrl}/v1`, model: MODEL, maxContextTokens: 4000, ttlSeconds: 3600, keyPrefix: `${stack.namespace}-baseline:` });
+        const server = await startBaselineServer(chat);
+        // The reply text a prefilled turn gets: one real answer of the simulator, reused.
+        const sample = await chat.processTurn(await chat.createSession('bench'), lineAt(0));
+        const reply = sample?.response ?? '';
+        const target = httpTarget('baseline', server.baseUrl, async (sid, turns, from) =>
+          chat.prefill(sid, Array.from({ length: turns }, (_, i) => ({ user: lineAt(from + i), assistant: reply }))));
+        try {
+          const procs = () => [{ name: 'redis-server', pid: redisPid }, ...stack.processes().filter((p) => p.name === 'llm-sim')];
+          results.baseline = await measureDesign(target, redis, o, procs, () => baselineMemory(redis, chat.key, target, { sessions: o.memorySessions, turns: 3 }), log);
+        } finally {
+          target.close();
+          await server.close();
+        }
+      }
+      const target = httpTarget('turnq', stack.baseUrl, null);
+      try {
+        if (o.only.has('turnq')) {
+          const procs = () => [{ name: 'redis-server', pid: redisPid }, ...stack.processes()];
+          results.turnq = await measureDesign(target, redis, o, procs, () => turnqMemory(redis, stack.namespace, target, { sessions: o.memorySessions, turns: 3 }), log);
+        }
+        if (o.only.has('little')) {
+          results.littlesLaw = await measureLittlesLaw(target, (k) => stack.setSim(k), {
+            llmMs: o.llmMs, sessions: o.littleSessions, durationMs: Math.max(o.durationMs, (o.quick ? 2 : 5) * o.llmMs), capacity: results.turnq?.saturation.turnsPerSec ?? null,
+          });
+          const l = results.littlesLaw;
+          log(`little: ${l.measuredTurnsPerSec} turns/s of ${l.allowedTurnsPerSec} allowed with ${l.sessions} sessions (${Math.round(l.ratio * 100)}%)`);
+        }
+      } finally {
+        target.close();
+      }
+    } finally {
+      await stack.stop();
+    }
+  } finally {
+    redis.disconnect();
+  }
+  return results;
+}
