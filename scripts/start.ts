@@ -29,6 +29,7 @@ async function main(): Promise<void> {
   }
 
   const children: ChildProcess[] = [];
+  let stopping = false;
   const run = (service: string) => {
     const child = spawn(process.execPath, [join(__dirname, '..', 'services', service, 'main.js')], { env, stdio: ['ignore', 'inherit', 'inherit'] });
     child.on('exit', (code, signal) => {
@@ -54,7 +55,6 @@ async function main(): Promise<void> {
   console.log(`\nturnq is up at ${base}\nTry:\n  SID=$(curl -s -XPOST ${base}/v1/sessions${auth} | node -pe 'JSON.parse(require("fs").readFileSync(0)).id')\n` +
     `  curl -s -XPOST "${base}/v1/sessions/$SID/turns?wait=30"${auth} -H 'content-type: application/json' -d '{"content":"안녕하세요! 처음 뵙겠습니다."}'\n`);
 
-  let stopping = false;
   async function stop(code: number): Promise<void> {
     if (stopping) return;
     stopping = true;

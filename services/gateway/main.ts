@@ -25,6 +25,7 @@ async function main(): Promise<void> {
   const app = createApp({
     redis, store, queues, hub, metrics, logger, apiKeys: config.apiKeys, adminKey: config.adminKey, maxPendingTurns: config.maxPendingTurns,
     rateLimitPerMinute: config.rateLimitPerMinute, namespace: config.namespace, partitions: config.partitions,
+    replyModel: config.models.reply,
   });
 
   const server: Server = await new Promise((resolve) => {
