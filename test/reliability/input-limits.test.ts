@@ -77,6 +77,16 @@ describe('input limits and exotic text', () => {
     expect((await api.http('GET', `/v1/sessions/${s.id}`)).json).toMatchObject({ pendingTurns: 0 });
   });
 
+  it.each(['utf-16', 'utf-16le', 'latin1', 'us-ascii', ''])('refuses a body declared as charset=%s with 415 and stores nothing', async (charset) => {
+    const before = await api.session();
+    // one byte of UTF-16 is half a code unit: decoded, it used to read as an empty body and create a session
+    const r = await fetch(`${stack.baseUrl}/v1/sessions`, { method: 'POST', headers: { 'content-type': `application/json; charset=${charset}` }, body: ' ' });
+    expect(r.status).toBe(415);
+    const t = await fetch(`${stack.baseUrl}/v1/sessions/${before.id}/turns`, { method: 'POST', headers: { 'content-type': `application/json; charset=${charset}` }, body: '{"content":"hi"}' });
+    expect(t.status).toBe(415);
+    expect((await api.http('GET', `/v1/sessions/${before.id}`)).json.pendingTurns).toBe(0);
+  });
+
   it('accepts content of exactly 32000 characters and refuses 32001 with 400', async () => {
     const s = await api.session();
     const ok = await api.submit(s.id, 'a'.repeat(32_000));

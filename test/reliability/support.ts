@@ -39,8 +39,9 @@ export interface SimRequest {
   messages: Array<{ role: string; content: string }>;
 }
 
-export async function simRequests(stack: Stack): Promise<SimRequest[]> {
-  const r = await fetch(`${stack.simUrl}/_sim/requests`);
+/** The simulator's request log, oldest first: all it keeps (1000), or the `limit` most recent. */
+export async function simRequests(stack: Stack, limit?: number): Promise<SimRequest[]> {
+  const r = await fetch(`${stack.simUrl}/_sim/requests${limit ? `?limit=${limit}` : ''}`);
   return ((await r.json()) as { requests: SimRequest[] }).requests;
 }
 

@@ -20,6 +20,8 @@ describe('a worker killed with SIGKILL mid-turn', () => {
         LLM_SIM_LATENCY_MS: '0', LLM_SIM_TOKENS_PER_SECOND: '0',
         TURNQ_LOCK_DURATION_MS: '1000', TURNQ_STALLED_INTERVAL_MS: '500', TURNQ_JOB_BACKOFF_MS: '100',
         TURNQ_RECONCILE_INTERVAL_MS: '200', TURNQ_RECONCILE_AFTER_MS: '1000',
+        // small enough that a few turns call for a summary (the summary test starts its worker)
+        TURNQ_MAX_CONTEXT_TOKENS: '600', TURNQ_SUMMARY_KEEP_MESSAGES: '2', TURNQ_MAX_REPLY_TOKENS: '80',
       },
     });
     api = client(stack.baseUrl);
@@ -83,5 +85,33 @@ describe('a worker killed with SIGKILL mid-turn', () => {
     expect(partial.length).toBeGreaterThan(0);
     expect(partial.length).toBeLessThan(ended[0].response.length);
     expect(ended[0].response.startsWith(partial)).toBe(true);
+  }, 60_000);
+
+  it('the summary stage: a summary cut off by the kill is folded by the restarted worker, without a gap', async () => {
+    const s = await api.session();
+    const ended = [];
+    const long = ' Please cover producers, consumers, acknowledgements, retries with backoff, dead letters, ordering and idempotency, with examples for each.'.repeat(3);
+    for (const c of ['hello', 'How do message queues work?', 'Explain retries with backoff.', 'Tell me a long story about queues.']) {
+      ended.push((await api.submit(s.id, c + long, '?wait=20')).json);
+    }
+    expect(ended.map((t) => t.status)).toEqual(['completed', 'completed', 'completed', 'completed']);
+    await simConfig(stack, { latencyMs: 3000 });
+    const worker = await stack.start('summary-worker');
+    await until('a summary request in flight', async () =>
+      (await simRequests(stack)).some((r) => r.kind === 'summarize' && r.outcome === 'pending'), 20_000);
+    await stack.kill(worker, 'SIGKILL');
+    expect((await api.http('GET', `/v1/sessions/${s.id}`)).json.summary).toBeNull();
+    await simConfig(stack, { latencyMs: 0 });
+    await stack.restart(worker);
+
+    const session = await until('the summary to be stored', async () => {
+      const r = (await api.http('GET', `/v1/sessions/${s.id}`)).json;
+      return r.summary !== null && r;
+    }, 30_000);
+    const msgs = await api.messages(s.id);
+    expect(msgs).toHaveLength(8);
+    // invariant 6: exactly the messages the stored summary covers are marked summarized
+    expect(msgs.map((m) => m.summarized)).toEqual(msgs.map((_, i) => i < session.summary.coversMessages));
+    expect((await api.submit(s.id, 'thanks, bye', '?wait=20')).json.status).toBe('completed');
   }, 60_000);
 });
