@@ -1,16 +1,18 @@
 import { client, type HttpResult } from '../http-client';
 import { startStack, type Stack } from '../start-stack';
-import { expectHistoryOf, metricValue, simRequests, until } from './support';
+import { expectHistoryOf, metricValue, simConfig, simRequests, until } from './support';
 
 /**
  * The issue's load test: sessions × 5 turns against the simulator with 200 ms latency and 2
  * response-worker processes, one of them killed with SIGKILL mid-run and restarted — zero lost turns,
  * zero order violations, zero 5xx. CI runs 150 sessions; TURNQ_FULL_LOAD=1 runs the full 1,000.
+ * (Latency is 2 s for the moment before the kill, so that the victim surely dies mid-turn.)
  */
 const FULL = process.env.TURNQ_FULL_LOAD === '1';
 const SESSIONS = FULL ? 1000 : 150;
 const TURNS = 5;
 const CLIENTS = 64; // sessions driven at once by this test
+const CONCURRENCY = 50; // jobs per worker process
 
 describe(`load: ${SESSIONS} sessions × ${TURNS} turns with a response worker killed mid-run`, () => {
   let stack: Stack;
@@ -19,7 +21,7 @@ describe(`load: ${SESSIONS} sessions × ${TURNS} turns with a response worker ki
     stack = await startStack({
       workers: { 'intent-worker': 1, 'response-worker': 2, 'summary-worker': 1 },
       env: {
-        LLM_SIM_LATENCY_MS: '200', LLM_SIM_TOKENS_PER_SECOND: '0',
+        LLM_SIM_LATENCY_MS: '200', LLM_SIM_TOKENS_PER_SECOND: '0', TURNQ_WORKER_CONCURRENCY: String(CONCURRENCY),
         TURNQ_LOCK_DURATION_MS: '3000', TURNQ_STALLED_INTERVAL_MS: '1000', TURNQ_JOB_BACKOFF_MS: '200',
         TURNQ_RECONCILE_INTERVAL_MS: '1000', TURNQ_RECONCILE_AFTER_MS: '5000',
       },
@@ -55,13 +57,17 @@ describe(`load: ${SESSIONS} sessions × ${TURNS} turns with a response worker ki
       }
     }));
 
-    // Kill one response worker mid-run, then restart it. It is surely mid-turn then: more replies are
-    // pending at the simulator than one worker runs at once (TURNQ_WORKER_CONCURRENCY 50), so both have some.
+    // Kill one response worker mid-run, then restart it. To be sure it dies mid-turn, replies slow down
+    // for a moment until more are pending at the simulator than one worker runs at once: then both
+    // workers are waiting for some.
     const [victim] = stack.of('response-worker');
     const completedBy = async () => metricValue(await (await fetch(`http://127.0.0.1:${victim.metricsPort}/metrics`)).text(), 'turnq_turns_total', { outcome: 'completed' });
-    const pendingReplies = async () => (await simRequests(stack, 200)).filter((r) => r.kind === 'chat' && r.outcome === 'pending').length;
-    await until('the victim to be busy mid-run', async () => (await completedBy()) >= 20 && (await pendingReplies()) > 50, 120_000, 100);
+    const pendingReplies = async () => (await simRequests(stack, 300)).filter((r) => r.kind === 'chat' && r.outcome === 'pending').length;
+    await until('the victim to have completed some turns', async () => (await completedBy()) >= 20, 120_000, 100);
+    await simConfig(stack, { latencyMs: 2000 });
+    await until('both workers to be waiting for replies', async () => (await pendingReplies()) > CONCURRENCY, 30_000, 100);
     await stack.kill(victim, 'SIGKILL');
+    await simConfig(stack, { latencyMs: 200 });
     const killedMidTurn = await until('a reply the victim was waiting for to be cut off', async () =>
       (await simRequests(stack)).some((r) => r.kind === 'chat' && r.outcome === 'aborted'), 10_000);
     await stack.restart(victim);

@@ -1,25 +1,27 @@
-import { createRedis } from '#libs/redis';
-import { client } from '../http-client';
-import { startStack, type Stack } from '../start-stack';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { allLogs, clearSimRequests, expectHistoryOf, readSse, replyFromSse, simConfig, simRequests, storedEvents, until } from './support';
+import { createRedis } from '#libs/redis';
+import { client } from '../http-client';
+import { startStack, type RunningProcess, type Stack } from '../start-stack';
+import { clearSimRequests, expectHistoryOf, readSse, replyFromSse, simConfig, simRequests, storedEvents, until } from './support';
 
 /**
- * A zombie worker: frozen (SIGSTOP) past its lock while streaming a reply, so BullMQ hands the job to
- * another worker; when it wakes (SIGCONT) its lock renewal fails, it aborts its LLM call, and nothing
- * it still tries to write — deltas or the commit — is accepted: the turn ends once, with the other
- * worker's reply.
+ * A zombie worker: frozen (SIGSTOP) past its lock during its LLM call, so BullMQ hands the job to
+ * another worker. When it wakes (SIGCONT) its lock renewal fails and it aborts its LLM call; whatever it
+ * still tries to write — deltas, the commit — is refused by the fence (owner + attempt): the turn ends
+ * once, with the other worker's reply. Frozen while waiting for the model, while streaming, and with
+ * a whole reply in hand.
  */
 describe('a worker that loses its lock', () => {
   let stack: Stack;
+  let frozen: RunningProcess | null = null;
   const redis = createRedis(process.env.REDIS_URL!, 'worker');
 
   beforeAll(async () => {
     stack = await startStack({
       workers: { 'intent-worker': 1, 'response-worker': 1, 'summary-worker': 0 },
       env: {
-        LLM_SIM_LATENCY_MS: '0', LLM_SIM_TOKENS_PER_SECOND: '5',
+        LLM_SIM_LATENCY_MS: '0', LLM_SIM_TOKENS_PER_SECOND: '0',
         TURNQ_LOCK_DURATION_MS: '1000', TURNQ_STALLED_INTERVAL_MS: '500', TURNQ_JOB_BACKOFF_MS: '100',
         TURNQ_RECONCILE_INTERVAL_MS: '200', TURNQ_RECONCILE_AFTER_MS: '1000',
       },
@@ -31,66 +33,104 @@ describe('a worker that loses its lock', () => {
     redis.disconnect();
   });
 
-  it('aborts its LLM call and its commit is refused while another worker completes the turn once', async () => {
+  /**
+   * Freezes the one response worker, which holds the turn's job, and starts another to take it over.
+   * `frozenIn` runs between the two: the state the zombie was frozen in, before anything moved on.
+   */
+  async function freezeHolder(frozenIn: () => Promise<void> = async () => undefined): Promise<{ zombie: RunningProcess; log: () => string }> {
+    const [zombie] = stack.of('response-worker');
+    zombie.child.kill('SIGSTOP');
+    frozen = zombie;
+    await frozenIn();
+    await stack.start('response-worker');
+    return { zombie, log: () => readFileSync(join(stack.logDir, `response-worker-${zombie.index}.log`), 'utf8') };
+  }
+  const restarted = (turnId: string) => until('the reply to restart on the other worker', async () =>
+    (await storedEvents(redis, stack.namespace, turnId)).some((e) => e.type === 'status' && JSON.parse(e.data).restarted === true), 20_000);
+  const wake = (p: RunningProcess) => { p.child.kill('SIGCONT'); frozen = null; };
+
+  beforeEach(async () => {
+    // exactly one response worker, so the test knows which process holds the job
+    for (const p of stack.of('response-worker').slice(1)) await stack.kill(p, 'SIGKILL');
+    await clearSimRequests(stack);
+  });
+  afterEach(async () => {
+    if (frozen) wake(frozen);
+    await simConfig(stack, { latencyMs: 0, tokensPerSecond: 0 });
+  });
+
+  it('aborts its LLM call when its lock renewal fails, and the turn ends once on the other worker', async () => {
+    // the model takes 20 s to answer: when the frozen worker wakes nothing has arrived for it, so only
+    // the failed lock renewal can stop its call
+    await simConfig(stack, { latencyMs: 20_000 });
+    const api = client(stack.baseUrl);
+    const s = await api.session();
+    const turn = (await api.submit(s.id, 'Tell me a long story about queues.')).json;
+    await until('the reply to be requested', async () => (await simRequests(stack)).some((r) => r.kind === 'chat' && r.outcome === 'pending'));
+
+    const { zombie, log } = await freezeHolder();
+    const t0 = Date.now();
+    await simConfig(stack, { latencyMs: 0 });
+    await restarted(turn.turnId);
+    wake(zombie);
+    await until('the woken worker to report its lost lock', () => log().includes('lock renewal failed'), 10_000);
+    const aborted = await until('its LLM request to be aborted', async () =>
+      (await simRequests(stack)).find((r) => r.kind === 'chat' && r.outcome === 'aborted'), 10_000);
+    expect(Date.now() - t0).toBeLessThan(20_000); // before the simulator would have answered it
+
+    const done = await api.waitTurn(turn.turnId, 20_000);
+    expect(done.status).toBe('completed');
+    expect(aborted.outcome).toBe('aborted');
+    expect((await simRequests(stack)).filter((r) => r.kind === 'chat').map((r) => r.outcome)).toEqual(['aborted', 'completed']);
+    expectHistoryOf(await api.messages(s.id), [done]);
+    expect(replyFromSse(await readSse(stack.baseUrl, turn.turnId))).toBe(done.response);
+    expect(zombie.child.exitCode).toBeNull(); // it lived on: nothing but the fence and its signal stopped it
+  }, 60_000);
+
+  it('stops streaming and appends nothing when it wakes mid-stream after the turn was completed elsewhere', async () => {
+    await simConfig(stack, { tokensPerSecond: 5 }); // 91 tokens: 18 s of stream, still being sent when it wakes
     const api = client(stack.baseUrl);
     const s = await api.session();
     const turn = (await api.submit(s.id, 'Tell me a long story about queues.')).json;
     await until('the reply to be streaming', async () => (await storedEvents(redis, stack.namespace, turn.turnId)).some((e) => e.type === 'delta'));
 
-    const [zombie] = stack.of('response-worker');
-    await stack.start('response-worker');
-    zombie.child.kill('SIGSTOP');
-    // the frozen worker's stream (91 tokens at 5/s) is still being sent when it wakes; the retry streams at once
+    const { zombie, log } = await freezeHolder();
     await simConfig(stack, { tokensPerSecond: 0 });
-    try {
-      // the other worker's stalled check takes the job once the frozen worker's lock has expired
-      await until('the reply to restart on the other worker', async () =>
-        (await storedEvents(redis, stack.namespace, turn.turnId)).some((e) => e.type === 'status' && JSON.parse(e.data).restarted === true), 15_000);
-    } finally {
-      zombie.child.kill('SIGCONT');
-    }
-    await until('the zombie to report its lost lock', () => /lock renewal failed/.test(allLogs(stack)), 10_000);
-    // its stream request ends from the client side while the simulator is still sending
-    await until('the zombie\'s LLM request to be aborted', async () =>
+    const done = await api.waitTurn(turn.turnId, 20_000);
+    const before = await storedEvents(redis, stack.namespace, turn.turnId);
+    wake(zombie);
+    await until('the woken worker to give the job up', () => log().includes(`turn-${turn.turnId}`), 10_000);
+    await until('its stream request to be cut off', async () =>
       (await simRequests(stack)).some((r) => r.kind === 'chat' && r.outcome === 'aborted'), 10_000);
 
-    const done = await api.waitTurn(turn.turnId, 30_000);
     expect(done.status).toBe('completed');
+    expect(await storedEvents(redis, stack.namespace, turn.turnId)).toEqual(before);
     expectHistoryOf(await api.messages(s.id), [done]);
     expect(replyFromSse(await readSse(stack.baseUrl, turn.turnId))).toBe(done.response);
-    const chats = (await simRequests(stack)).filter((r) => r.kind === 'chat');
-    expect(chats.map((r) => r.outcome)).toEqual(['aborted', 'completed']);
-    expect(zombie.child.exitCode).toBeNull(); // it lived on: the refusal came from the fence, not a crash
   }, 60_000);
 
-  it('writes nothing when it wakes with a whole reply in hand after the turn was completed elsewhere', async () => {
+  it('commits nothing when it wakes with a whole reply in hand after the turn was completed elsewhere', async () => {
+    await simConfig(stack, { latencyMs: 3000 });
     const api = client(stack.baseUrl);
-    await simConfig(stack, { latencyMs: 1500, tokensPerSecond: 0 });
-    await clearSimRequests(stack);
     const s = await api.session();
     const turn = (await api.submit(s.id, 'Tell me a long story about queues.')).json;
     await until('the reply to be requested', async () => (await simRequests(stack)).some((r) => r.kind === 'chat' && r.outcome === 'pending'));
 
-    const [zombie] = stack.of('response-worker');
-    for (const p of stack.of('response-worker').slice(1)) await stack.kill(p, 'SIGKILL');
-    await stack.start('response-worker');
-    zombie.child.kill('SIGSTOP');
-    let done;
-    try {
-      await until('the frozen worker\'s reply to arrive', async () =>
-        (await simRequests(stack)).some((r) => r.kind === 'chat' && r.outcome === 'completed'));
-      await simConfig(stack, { latencyMs: 0 });
-      done = await api.waitTurn(turn.turnId, 20_000);
-    } finally {
-      zombie.child.kill('SIGCONT');
-    }
-    const eventsBefore = await storedEvents(redis, stack.namespace, turn.turnId);
-    const logFile = join(stack.logDir, `response-worker-${zombie.index}.log`);
-    await until('the woken worker to give up the job', () => readFileSync(logFile, 'utf8').includes(`turn-${turn.turnId}`), 10_000);
+    const { zombie, log } = await freezeHolder(async () => {
+      expect((await simRequests(stack)).filter((r) => r.kind === 'chat').map((r) => r.outcome)).toEqual(['pending']); // frozen before the reply came
+    });
+    // the whole reply reaches the frozen worker's socket; it reads it only once it wakes
+    await until('the frozen worker\'s reply to arrive', async () =>
+      (await simRequests(stack)).some((r) => r.kind === 'chat' && r.outcome === 'completed'));
+    await simConfig(stack, { latencyMs: 0 });
+    const done = await api.waitTurn(turn.turnId, 20_000);
+    const before = await storedEvents(redis, stack.namespace, turn.turnId);
+    wake(zombie);
+    await until('the woken worker to give the job up', () => log().includes(`turn-${turn.turnId}`), 10_000);
 
     expect(done.status).toBe('completed');
-    expect(await storedEvents(redis, stack.namespace, turn.turnId)).toEqual(eventsBefore);
+    expect(await storedEvents(redis, stack.namespace, turn.turnId)).toEqual(before);
     expectHistoryOf(await api.messages(s.id), [done]);
-    expect(replyFromSse(await readSse(stack.baseUrl, turn.turnId))).toBe(done.response);
+    expect((await api.http('GET', `/v1/sessions/${s.id}`)).json.messageCount).toBe(2);
   }, 60_000);
 });

@@ -89,7 +89,7 @@ describe('retention', () => {
     expect(await redis.exists(jobKey('response', recent))).toBe(1);
   });
 
-  it('leaves none of an expired session\'s keys behind', async () => {
+  it('leaves no key of an expired session behind but BullMQ\'s records of its jobs, which job retention removes', async () => {
     const s = await api.session({ userId: 'u', systemPrompt: 'brief', metadata: { a: 'b' } });
     const first = (await api.submit(s.id, 'hello', '?wait=20', { 'idempotency-key': 'k' })).json;
     expect(first.status).toBe('completed');
