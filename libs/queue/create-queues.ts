@@ -9,6 +9,8 @@ export interface QueueOptions {
   partitions: number;
   attempts: number;
   backoffMs: number;
+  /** TURNQ_SESSION_TTL_SECONDS: a job record never outlives the session it belongs to (0 = no cap). */
+  sessionTtlSeconds?: number;
 }
 
 /**
@@ -30,8 +32,8 @@ export function createQueues(opts: QueueOptions) {
   const jobOptions: JobsOptions = {
     attempts: opts.attempts,
     backoff: { type: 'exponential', delay: opts.backoffMs },
-    removeOnComplete: { age: 3600, count: 10_000 },
-    removeOnFail: { age: 7 * 24 * 3600 },
+    removeOnComplete: { age: capAge(3600, opts.sessionTtlSeconds), count: 10_000 },
+    removeOnFail: { age: capAge(7 * 24 * 3600, opts.sessionTtlSeconds) },
   };
 
   return {
@@ -56,3 +58,8 @@ export function createQueues(opts: QueueOptions) {
 }
 
 export type Queues = ReturnType<typeof createQueues>;
+
+/** Job ids name their turn: keeping a job past its session's expiry would leave the session's trace behind. */
+function capAge(seconds: number, sessionTtlSeconds = 0): number {
+  return sessionTtlSeconds > 0 ? Math.min(seconds, sessionTtlSeconds) : seconds;
+}

@@ -22,6 +22,8 @@ export function createApp(deps: GatewayDeps): Express {
   app.set('etag', false);
   app.set('query parser', 'simple');
   app.use(httpMetrics(deps.metrics));
+  // No route answers OPTIONS (no CORS: the playground is same-origin); Express would answer 200 itself.
+  app.use((req, _res, next) => next(req.method === 'OPTIONS' ? new HttpProblem(405, `method: OPTIONS is not allowed on ${req.path}`) : undefined));
   app.use(healthRouter(deps));
   app.use(playgroundRouter());
   app.use(chatCompletionsRouter(deps));

@@ -9,8 +9,9 @@ const text = (min: number, max: number) => z.string()
 export const createSessionBody = z.object({
   userId: text(1, 128).optional(),
   systemPrompt: text(0, 8000).optional(),
-  metadata: z.record(text(1, 64), text(0, 512))
-    .refine((m) => Object.keys(m).length <= 16, 'at most 16 entries').optional(),
+  // JSON.parse keeps a "__proto__" key but a record parse drops it silently: refuse it instead
+  metadata: z.unknown().refine((v) => !(v && typeof v === 'object' && Object.hasOwn(v, '__proto__')), 'the key __proto__ is not allowed')
+    .pipe(z.record(text(1, 64), text(0, 512)).refine((m) => Object.keys(m).length <= 16, 'at most 16 entries')).optional(),
 }).strict();
 
 export const submitTurnBody = z.object({ content: text(1, 32000) }).strict();

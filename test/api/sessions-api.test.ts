@@ -47,6 +47,18 @@ describe('sessions and messages API', () => {
     expect(r.json.detail).toContain(field);
   });
 
+  it('refuses a metadata key __proto__ instead of dropping it', async () => {
+    const r = await api.http('POST', '/v1/sessions', { raw: '{"metadata":{"__proto__":"x","a":"b"}}', headers: { 'content-type': 'application/json' } });
+    expect(r.status).toBe(400);
+    expect(r.json.detail).toContain('metadata');
+  });
+
+  it('answers OPTIONS with 405 problem+json', async () => {
+    const r = await api.http('OPTIONS', '/v1/sessions');
+    expect(r.status).toBe(405);
+    expect(isProblem(r)).toBe(true);
+  });
+
   it('refuses a body that is not JSON (415), too large (413) or malformed (400), in that order', async () => {
     expect((await api.http('POST', '/v1/sessions', { raw: 'a=b', headers: { 'content-type': 'text/plain' } })).status).toBe(415);
     const big = JSON.stringify({ systemPrompt: 'x'.repeat(70_000) });

@@ -14,7 +14,7 @@ const digest = (s: string): Buffer => createHash('sha256').update(s).digest();
 export function authenticate(apiKeys: Map<string, string> | null): RequestHandler {
   const table = apiKeys ? [...apiKeys].map(([key, tenant]) => ({ digest: digest(key), tenant })) : null;
   return (req, res, next) => {
-    if (!table) { res.locals.tenant = PUBLIC_TENANT; return next(); }
+    if (!table) { res.locals.tenant = PUBLIC_TENANT; res.locals.keyId = PUBLIC_TENANT; return next(); }
     const header = req.get('authorization') ?? '';
     const m = /^Bearer\s+(\S+)\s*$/i.exec(header);
     const presented = digest(m ? m[1] : '');
@@ -25,6 +25,7 @@ export function authenticate(apiKeys: Map<string, string> | null): RequestHandle
         { 'WWW-Authenticate': 'Bearer' }));
     }
     res.locals.tenant = tenant;
+    res.locals.keyId = presented.subarray(0, 8).toString('hex'); // names the key in rate-limit keys without storing it
     next();
   };
 }
