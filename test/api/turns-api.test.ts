@@ -1,13 +1,9 @@
 import { client } from '../http-client';
 import { startStack, type Stack } from '../start-stack';
+import { simConfig, until } from '../support';
 
 const isProblem = (r: { status: number; headers: Headers; json: any }) =>
   (r.headers.get('content-type') ?? '').includes('application/problem+json') && r.json?.status === r.status;
-
-async function simConfig(stack: Stack, knobs: Record<string, number>): Promise<void> {
-  const r = await fetch(`${stack.simUrl}/_sim/config`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(knobs) });
-  if (!r.ok) throw new Error(`sim config: ${r.status} ${await r.text()}`);
-}
 
 async function readSse(url: string, lastEventId?: number) {
   const res = await fetch(url, { headers: lastEventId === undefined ? {} : { 'last-event-id': String(lastEventId) } });
@@ -105,7 +101,7 @@ describe('turns API', () => {
     await simConfig(stack, { latencyMs: 3000 });
     const s = await api.session();
     const first = await api.submit(s.id, 'one');
-    await waitFor(async () => (await api.http('GET', `/v1/turns/${first.json.turnId}`)).json.status === 'running');
+    await until('the first turn to run', async () => (await api.http('GET', `/v1/turns/${first.json.turnId}`)).json.status === 'running');
     for (const c of ['two', 'three', 'four']) expect((await api.submit(s.id, c)).status).toBe(202);
     const r = await api.submit(s.id, 'five');
     expect(r.status).toBe(429);
@@ -119,7 +115,7 @@ describe('turns API', () => {
     const s = await api.session();
     const a = await api.submit(s.id, 'first');
     const b = await api.submit(s.id, 'second');
-    await waitFor(async () => (await api.http('GET', `/v1/turns/${a.json.turnId}`)).json.status === 'running');
+    await until('the first turn to run', async () => (await api.http('GET', `/v1/turns/${a.json.turnId}`)).json.status === 'running');
     expect((await api.http('DELETE', `/v1/turns/${a.json.turnId}`)).status).toBe(409);
     const c = await api.http('DELETE', `/v1/turns/${b.json.turnId}`);
     expect(c.status).toBe(200);
@@ -158,11 +154,3 @@ describe('turns API', () => {
     }
   });
 });
-
-async function waitFor(cond: () => Promise<boolean>, ms = 10_000): Promise<void> {
-  const end = Date.now() + ms;
-  while (!(await cond())) {
-    if (Date.now() > end) throw new Error('condition not met in time');
-    await new Promise((r) => setTimeout(r, 20));
-  }
-}

@@ -1,6 +1,6 @@
 import { client } from '../http-client';
 import { startStack, type Stack } from '../start-stack';
-import { clearSimRequests, expectHistoryOf, readSse, replyFromSse, simConfig, simRequests, until, type SimRequest } from './support';
+import { clearSimRequests, expectHistoryOf, readSse, replyFromSse, simConfig, simRequests, until, type SimRequest } from '../support';
 
 const ATTEMPTS = 4;
 const BACKOFF_MS = 250;

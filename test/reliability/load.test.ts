@@ -1,6 +1,6 @@
 import { client, type HttpResult } from '../http-client';
 import { startStack, type Stack } from '../start-stack';
-import { expectHistoryOf, metricValue, simConfig, simRequests, until } from './support';
+import { expectHistoryOf, metricValue, simConfig, simRequests, until } from '../support';
 
 /**
  * The issue's load test: sessions × 5 turns against the simulator with 200 ms latency and 2

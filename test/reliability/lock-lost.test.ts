@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { createRedis } from '#libs/redis';
 import { client } from '../http-client';
 import { startStack, type RunningProcess, type Stack } from '../start-stack';
-import { clearSimRequests, expectHistoryOf, readSse, replyFromSse, simConfig, simRequests, storedEvents, until } from './support';
+import { clearSimRequests, expectHistoryOf, readSse, replyFromSse, simConfig, simRequests, storedEvents, until } from '../support';
 
 /**
  * A zombie worker: frozen (SIGSTOP) past its lock during its LLM call, so BullMQ hands the job to

@@ -1,6 +1,6 @@
 import { client } from '../http-client';
 import { startStack, type Stack } from '../start-stack';
-import { allLogs, simConfig, until } from './support';
+import { allLogs, simConfig, until } from '../support';
 
 /**
  * Style rule 6 and the issue's promise: at LOG_LEVEL=info no process logs an API key (valid or not),

@@ -1,6 +1,6 @@
 import { client } from '../http-client';
 import { startStack, type Stack } from '../start-stack';
-import { startGatewayReplica, until } from './support';
+import { startGatewayReplica, until } from '../support';
 
 const LIMIT = 20;
 

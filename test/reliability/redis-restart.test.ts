@@ -3,7 +3,7 @@ import Redis from 'ioredis';
 import { spawnRedis, type SpawnedRedis } from '../../libs/redis/spawn-redis';
 import { client } from '../http-client';
 import { startStack, type Stack } from '../start-stack';
-import { expectHistoryOf, expectSequential, until } from './support';
+import { expectHistoryOf, expectSequential, until } from '../support';
 
 /**
  * Invariant 3 across a Redis crash: a private redis-server with its append-only file is killed with

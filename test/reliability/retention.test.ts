@@ -2,7 +2,7 @@ import Redis from 'ioredis';
 import { partitionTag } from '#libs/session';
 import { client } from '../http-client';
 import { startStack, type Stack } from '../start-stack';
-import { simConfig, until } from './support';
+import { simConfig, until } from '../support';
 
 const HOUR_MS = 3600_000;
 

@@ -3,7 +3,7 @@ import type { Request, Response } from 'express';
 import { authenticate } from '../../services/gateway/middleware/authenticate';
 import { client } from '../http-client';
 import { startStack, type Stack } from '../start-stack';
-import { simConfig } from './support';
+import { simConfig } from '../support';
 
 /**
  * TURNQ_API_KEYS maps keys to tenants. A session belongs to the tenant that created it: another tenant

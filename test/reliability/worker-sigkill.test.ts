@@ -1,7 +1,7 @@
 import { createRedis } from '#libs/redis';
 import { client } from '../http-client';
 import { startStack, type Stack } from '../start-stack';
-import { expectHistoryOf, expectSequential, readSse, replyFromSse, simConfig, simRequests, storedEvents, until } from './support';
+import { expectHistoryOf, expectSequential, readSse, replyFromSse, simConfig, simRequests, storedEvents, until } from '../support';
 
 /**
  * Invariants 2 and 3 under SIGKILL: a worker killed in the middle of its LLM call leaves a job whose

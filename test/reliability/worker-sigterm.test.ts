@@ -1,7 +1,7 @@
 import { createRedis } from '#libs/redis';
 import { client } from '../http-client';
 import { startStack, type Stack } from '../start-stack';
-import { allLogs, exited, expectHistoryOf, readSse, replyFromSse, simConfig, storedEvents, until } from './support';
+import { allLogs, exited, expectHistoryOf, readSse, replyFromSse, simConfig, storedEvents, until } from '../support';
 
 /**
  * SIGTERM drains a worker: it stops taking jobs, lets the running ones finish within

@@ -3,9 +3,9 @@ import { openSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Redis } from 'ioredis';
 import { parseTurnId, sessionKeys } from '#libs/session';
-import { freePort } from '../../libs/redis/spawn-redis';
-import type { HttpResult } from '../http-client';
-import type { RunningProcess, Stack } from '../start-stack';
+import { freePort } from '../libs/redis/spawn-redis';
+import type { HttpResult } from './http-client';
+import type { RunningProcess, Stack } from './start-stack';
 
 /**
  * What the reliability tests share: polling with a deadline (never a sleep that hopes a race away),
@@ -124,7 +124,7 @@ export async function startGatewayReplica(stack: Stack, env: Record<string, stri
   if (!first) throw new Error('the stack has no gateway');
   const port = await freePort();
   const logFile = join(stack.logDir, `gateway-replica-${port}.log`);
-  const child = spawn(process.execPath, [join(__dirname, '..', '..', 'dist', 'services', 'gateway', 'main.js')], {
+  const child = spawn(process.execPath, [join(__dirname, '..', 'dist', 'services', 'gateway', 'main.js')], {
     env: { ...first.env, ...env, PORT: String(port) }, stdio: ['ignore', openSync(logFile, 'a'), openSync(logFile, 'a')],
   });
   const url = `http://127.0.0.1:${port}`;
