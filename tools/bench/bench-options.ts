@@ -30,7 +30,7 @@ Baseline (the origin's synchronous design) vs raw BullMQ vs turnq, one run on th
   --out <file>             where bench.json goes (default reports/bench.json)
   --redis-url <url>        use this Redis (default: a private redis-server with AOF, else $REDIS_URL)
   --only <list>            sections: ${SECTIONS.join(',')} (default all)
-  --sessions <list>        concurrent sessions tried for saturation (default 64,256; quick 64)
+  --sessions <list>        concurrent sessions tried for saturation (default 64,256,512; quick 64)
   --duration <s>           seconds per throughput window (default 8; quick 2)
   --lengths <list>         conversation lengths for cost per turn (default 10,100,1000; quick 10,100,400)
   --window <n>             turns timed at each length (default 20; quick 3)
@@ -83,7 +83,7 @@ export function parseBenchOptions(argv: string[]): BenchOptions | 'help' {
     out: values.out ?? 'reports/bench.json',
     redisUrl: values['redis-url'] ?? null,
     only,
-    saturationSessions: list(values.sessions ?? (quick ? '64' : '64,256'), 'sessions'),
+    saturationSessions: list(values.sessions ?? (quick ? '64' : '64,256,512'), 'sessions'),
     durationMs: int(values.duration, quick ? 2 : 8, 'duration') * 1000,
     lengths: list(values.lengths ?? (quick ? '10,100,400' : '10,100,1000'), 'lengths'),
     window: int(values.window, quick ? 3 : 20, 'window'),

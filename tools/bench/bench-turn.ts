@@ -6,8 +6,8 @@ import { startBenchStack, type BenchStack } from './start-bench-stack';
 
 /**
  * `npm run bench:turn`: the gateway → reply overhead of one turn with an instant simulator, at
- * conversation lengths 10, 100 and 1000 (one session grows through them; each length times `window`
- * turns, nothing else running). turnq keeps a turn's work independent of the history's length, so
+ * conversation lengths 10, 100 and 1000 (a session per length, `window` turns timed on each in turn,
+ * nothing else running). turnq keeps a turn's work independent of the history's length, so
  * the last length must stay within 1.25× of the first; the exit code says whether it did.
  */
 export async function main(argv: string[]): Promise<number> {
@@ -28,7 +28,7 @@ export async function main(argv: string[]): Promise<number> {
     const redisUrl = values['redis-url'] ?? (redis = await spawnRedis({ appendonly: true })).url;
     stack = await startBenchStack({ redisUrl });
     const target = httpTarget('turnq', stack.baseUrl, null);
-    console.error(`bench:turn: one session through ${lengths.join(', ')} turns, ${window} timed turns at each (instant simulator)…`);
+    console.error(`bench:turn: one session per length (${lengths.join(', ')} turns), ${window} timed turns on each, interleaved (instant simulator)…`);
     const costs = await costByLength(target, { lengths, window });
     target.close();
     console.log('length  e2e p50   e2e p95   server p50   (ms; e2e = POST ?wait=60 until the reply, server = timings.totalMs)');

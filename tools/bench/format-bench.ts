@@ -13,7 +13,7 @@ function designRows(d: DesignResult | undefined, lengths: number[]) {
     d ? `${ms(d.overheadAtHalfSaturation.latencyMs.p50)} / ${ms(d.overheadAtHalfSaturation.latencyMs.p99)} @ ${d.overheadAtHalfSaturation.rate}/s` : '—',
     ...lengths.map((len) => (c(len) ? `${ms(c(len)!.medianMs)}` : '—')),
     d ? `${d.redisCommandsPerTurn.perTurn}` : '—',
-    d ? `${d.cpuPerTurn.totalMsPerTurn} ms (machine ${Math.round(d.cpuPerTurn.busyShare * 100)}% busy)` : '—',
+    d ? `${d.cpuPerTurn.totalMsPerTurn} ms (machine ${Math.round(d.cpuPerTurn.busyShare * 100)}% busy${d.cpuPerTurn.otherShare ? `, +${Math.round(d.cpuPerTurn.otherShare * 100)}% others` : ''})` : '—',
     mem ? `${mb(mem.total)}${parts ? ` (${parts})` : ''}` : '—',
   ];
 }
@@ -27,6 +27,7 @@ export function formatBench(r: BenchResults, targets: TargetResult[], lengths: n
   if (r.rawBullmq) {
     raw[0] = `${r.rawBullmq.jobsPerSec} jobs/s`;
     raw[labels.length - 3] = `${r.rawBullmq.redisCommandsPerJob.perTurn} per job`;
+    raw[labels.length - 2] = `${r.rawBullmq.cpuPerJob.totalMsPerTurn} ms per job`;
   }
   const tok = (lib: string) => r.tokenizer?.find((t) => t.library.startsWith(lib));
   labels.push('tokenizer µs per token');

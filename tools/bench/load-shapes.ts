@@ -76,29 +76,29 @@ export async function atRate(target: BenchTarget, o: { rate: number; durationMs:
 export interface LengthCost { length: number; medianMs: number | null; p95Ms: number | null; serverMedianMs: number | null; samples: number }
 
 /**
- * The cost of one more turn as a conversation grows: one session is brought to each length (prefill),
- * then `window` turns are timed one after another with nothing else running. The median is the cost:
- * on a shared 2-core machine single turns are easily delayed by someone else's process.
+ * The cost of one more turn as a conversation grows: one session per length, brought to that length
+ * (prefill), then `window` rounds that each time one turn on every session in turn, with nothing else
+ * running. Interleaving gives every length the same conditions (a shared machine's load comes and
+ * goes); the median is the cost.
  */
 export async function costByLength(target: BenchTarget, o: { lengths: number[]; window: number; warmup?: number }): Promise<LengthCost[]> {
-  const [scratch, sid] = await sessions(target, 2);
+  const lengths = [...new Set(o.lengths)].sort((a, b) => a - b);
+  const [scratch, ...ids] = await sessions(target, lengths.length + 1);
+  for (const [i, length] of lengths.entries()) await target.prefill(ids[i], length, 0);
   // A few turns on a scratch session first: the first length must not pay for JIT and lazy loading.
   for (let i = 0; i < (o.warmup ?? 20); i++) await target.turn(scratch, lineAt(i));
-  let at = 0;
-  const out: LengthCost[] = [];
-  for (const length of [...o.lengths].sort((a, b) => a - b)) {
-    if (length > at) await target.prefill(sid, length - at, at);
-    at = Math.max(at, length);
-    const ms: number[] = [];
-    const server: number[] = [];
-    for (let i = 0; i < o.window; i++) {
-      const r = await target.turn(sid, lineAt(at++));
-      if (!r.ok) throw new Error(`${target.name}: turn at length ${at} failed (${r.error})`);
-      ms.push(r.ms);
-      if (r.serverMs !== null) server.push(r.serverMs);
+  const ms = lengths.map((): number[] => []);
+  const server = lengths.map((): number[] => []);
+  for (let round = 0; round < o.window; round++) {
+    for (const [i, length] of lengths.entries()) {
+      const r = await target.turn(ids[i], lineAt(length + round));
+      if (!r.ok) throw new Error(`${target.name}: turn at length ${length + round} failed (${r.error})`);
+      ms[i].push(r.ms);
+      if (r.serverMs !== null) server[i].push(r.serverMs);
     }
-    const p = percentiles(ms);
-    out.push({ length, medianMs: p.p50, p95Ms: p.p95, serverMedianMs: percentiles(server).p50, samples: ms.length });
   }
-  return out;
+  return lengths.map((length, i) => {
+    const p = percentiles(ms[i]);
+    return { length, medianMs: p.p50, p95Ms: p.p95, serverMedianMs: percentiles(server[i]).p50, samples: ms[i].length };
+  });
 }

@@ -5,6 +5,7 @@ import { createRedis, spawnRedis, type SpawnedRedis } from '#libs/redis';
 import { BENCH_USAGE, parseBenchOptions, type BenchOptions } from './bench-options';
 import { evaluateTargets } from './evaluate-targets';
 import { formatBench } from './format-bench';
+import { machineBusy } from './process-cpu';
 import { runBench } from './run-bench';
 
 /**
@@ -41,12 +42,14 @@ export async function main(argv: string[]): Promise<number> {
     const version = /redis_version:(\S+)/.exec(await probe.info('server'))?.[1] ?? '?';
     probe.disconnect();
     log(`${o.quick ? 'quick run' : 'full run'} on node ${process.version}, ${cpus().length} CPUs, Redis ${version} (${own ? 'private' : redisUrl})`);
+    const busyBefore = await machineBusy(1000, cpus().length);
+    if (busyBefore !== null && busyBefore > 0.15) log(`WARNING: the machine is already ${Math.round(busyBefore * 100)}% busy before the bench starts; every number below will be worse`);
 
     const results = await runBench(o, redisUrl, own?.process.pid, log);
     const targets = evaluateTargets(results, o.lengths, o.littleSessions, o.llmMs);
     const meta = {
       at: new Date(started).toISOString(), seconds: Math.round((Date.now() - started) / 1000), node: process.version,
-      cpus: cpus().length, cpuModel: cpus()[0]?.model ?? '?', redis: { version, private: own !== null }, quick: o.quick,
+      cpus: cpus().length, cpuModel: cpus()[0]?.model ?? '?', machineBusyBefore: busyBefore, redis: { version, private: own !== null }, quick: o.quick,
       options: { ...o, only: [...o.only] },
     };
     const out = resolve(o.out);

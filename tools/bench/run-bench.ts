@@ -27,7 +27,7 @@ type Processes = () => Array<{ name: string; pid: number | undefined }>;
 
 export interface BenchResults {
   tokenizer?: TokenizerSpeed[];
-  rawBullmq?: RawBullmqResult & { redisCommandsPerJob: CommandsPerTurn };
+  rawBullmq?: RawBullmqResult & { redisCommandsPerJob: CommandsPerTurn; cpuPerJob: ReturnType<typeof cpuPerTurn> };
   baseline?: DesignResult;
   turnq?: DesignResult;
   littlesLaw?: LittlesLaw;
@@ -48,10 +48,12 @@ async function measureDesign(target: BenchTarget, redis: Redis, o: BenchOptions,
   const turns = tried.reduce((s, t) => s + t.allTurns, 0);
   const cpu = cpuPerTurn(cpuBefore, sampleCpu(procs()), turns, cpus().length);
   const commands = commandsPerTurn(before, await commandCounts(redis), turns);
-  log(`${target.name}: CPU per turn ${cpu.totalMsPerTurn} ms (${Object.entries(cpu.msPerTurn).map(([k, v]) => `${k} ${v}`).join(', ')}), machine ${Math.round(cpu.busyShare * 100)}% busy`);
+  log(`${target.name}: CPU per turn ${cpu.totalMsPerTurn} ms (${Object.entries(cpu.msPerTurn).map(([k, v]) => `${k} ${v}`).join(', ')}), machine ${Math.round(cpu.busyShare * 100)}% busy with these, ${cpu.otherShare === null ? '?' : Math.round(cpu.otherShare * 100)}% with other processes`);
   const best = tried.reduce((a, b) => (b.turnsPerSec > a.turnsPerSec ? b : a));
   const rate = Math.max(1, best.turnsPerSec / 2);
-  const overhead = await atRate(target, { rate, durationMs: o.durationMs, warmupMs: 1000, pool: Math.ceil(rate) + 32 });
+  // Enough sessions that each gets only a couple of turns, like the saturation runs' sessions: the
+  // baseline's cost grows with history, and its capacity was measured on short conversations.
+  const overhead = await atRate(target, { rate, durationMs: o.durationMs, warmupMs: 1000, pool: Math.max(64, Math.ceil((rate * (o.durationMs + 1000)) / 2000)) });
   log(`${target.name}: at ${overhead.rate} turns/s: p50 ${overhead.latencyMs.p50} ms, p99 ${overhead.latencyMs.p99} ms`);
   const cost = await costByLength(target, { lengths: o.lengths, window: o.window });
   log(`${target.name}: cost per turn ${cost.map((c) => `@${c.length} ${c.medianMs} ms`).join(', ')}`);
@@ -76,9 +78,12 @@ export async function runBench(o: BenchOptions, redisUrl: string, redisPid: numb
   try {
     if (o.only.has('raw')) {
       const before = await commandCounts(redis);
+      const procs = [{ name: 'redis-server', pid: redisPid }];
+      const cpuBefore = sampleCpu(procs);
       const raw = await measureRawBullmq(redisUrl, { jobs: o.rawJobs, concurrency: 50, addsInFlight: 128 });
-      results.rawBullmq = { ...raw, redisCommandsPerJob: commandsPerTurn(before, await commandCounts(redis), raw.jobs) };
-      log(`raw BullMQ: ${raw.jobsPerSec} no-op jobs/s`);
+      const cpu = cpuPerTurn(cpuBefore, sampleCpu(procs), raw.jobs, cpus().length);
+      results.rawBullmq = { ...raw, redisCommandsPerJob: commandsPerTurn(before, await commandCounts(redis), raw.jobs), cpuPerJob: cpu };
+      log(`raw BullMQ: ${raw.jobsPerSec} no-op jobs/s, CPU per job ${cpu.totalMsPerTurn} ms`);
     }
     if (!o.only.has('baseline') && !o.only.has('turnq') && !o.only.has('little')) return results;
 
