@@ -37,6 +37,12 @@ describe('the loadtest order check', () => {
     expect(r.byKind).toEqual({ overlap: 1 });
   });
 
+  it('flags a streamed turn whose deltas did not add up to its response', async () => {
+    const turns = [turn(1, 0, 10), { ...turn(2, 10, 20), follow: 'sse' as const, error: 'stream_mismatch' }];
+    const r = await checkOrder(fakeClient(historyOf(turns)), ['ses_A'], turns);
+    expect(r.byKind).toEqual({ stream_mismatch: 1 });
+  });
+
   it('flags a history with a missing, misplaced or altered message', async () => {
     const turns = [turn(1, 0, 10), turn(2, 10, 20)];
     const full = historyOf(turns);

@@ -10,7 +10,8 @@ const MAX_EXAMPLES = 50;
  * The contract's invariants 1 and 2 as seen from outside, per session: turns run one at a time in seq
  * order (turn n+1 starts at or after turn n ended, by the server's clock), and the stored history holds
  * exactly a user and an assistant message for each completed turn, in seq order, with the texts the
- * client sent and received. Turns the client lost track of are read back first.
+ * client sent and received; a streamed turn's deltas add up to its response. Turns the client lost
+ * track of are read back first.
  */
 export async function checkOrder(client: TurnqClient, sessions: string[], turns: TurnRecord[]): Promise<OrderCheck> {
   const check: OrderCheck = { sessionsChecked: 0, turnsChecked: 0, violations: 0, byKind: {}, examples: [], notes: [] };
@@ -43,6 +44,7 @@ export async function checkOrder(client: TurnqClient, sessions: string[], turns:
       if (res.status === 200) applyTurn(r, res.json);
       if (!r.status || !TERMINAL.has(r.status)) flag(sid, 'not_ended', `${r.turnId} is still ${r.status ?? 'unknown'} after the run`);
     }
+    for (const r of recs) if (r.error === 'stream_mismatch') flag(sid, 'stream_mismatch', `${r.turnId}: the SSE deltas do not add up to the response`);
     recs.sort((a, b) => a.seq! - b.seq!);
     check.sessionsChecked++;
     check.turnsChecked += recs.length;
