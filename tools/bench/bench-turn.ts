@@ -1,7 +1,8 @@
 import { parseArgs } from 'node:util';
-import { spawnRedis, type SpawnedRedis } from '#libs/redis';
+import { createRedis, spawnRedis, type SpawnedRedis } from '#libs/redis';
 import { httpTarget } from './bench-target';
 import { costByLength } from './load-shapes';
+import { deleteKeys } from './redis-stats';
 import { startBenchStack, type BenchStack } from './start-bench-stack';
 
 /**
@@ -46,6 +47,12 @@ export async function main(argv: string[]): Promise<number> {
     return 1;
   } finally {
     await stack?.stop();
+    if (stack && values['redis-url']) {
+      // A shared Redis keeps nothing of the run.
+      const client = createRedis(values['redis-url'], 'worker');
+      await deleteKeys(client, `{${stack.namespace}-*`).catch(() => 0);
+      client.disconnect();
+    }
     await redis?.stop();
   }
 }

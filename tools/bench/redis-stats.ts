@@ -46,3 +46,15 @@ export async function memoryByGroup(redis: Redis, pattern: string, group: (key: 
   } while (cursor !== '0');
   return { bytes, keys };
 }
+
+/** Removes every key matching `pattern` (SCAN + UNLINK): what a run on a shared Redis leaves behind. */
+export async function deleteKeys(redis: Redis, pattern: string): Promise<number> {
+  let cursor = '0';
+  let n = 0;
+  do {
+    const [next, batch] = await redis.scan(cursor, 'MATCH', pattern, 'COUNT', 1000);
+    cursor = next;
+    if (batch.length) n += await redis.unlink(...batch);
+  } while (cursor !== '0');
+  return n;
+}

@@ -8,7 +8,7 @@ import { atRate, costByLength, saturate, type LengthCost, type Throughput } from
 import { measureLittlesLaw, type LittlesLaw } from './littles-law';
 import { measureRawBullmq, type RawBullmqResult } from './raw-bullmq';
 import { cpuPerTurn, sampleCpu } from './process-cpu';
-import { commandCounts, commandsPerTurn, type CommandsPerTurn } from './redis-stats';
+import { commandCounts, commandsPerTurn, deleteKeys, type CommandsPerTurn } from './redis-stats';
 import { baselineMemory, turnqMemory, type SessionMemory } from './session-memory';
 import { startBenchStack } from './start-bench-stack';
 import { measureTokenizers, type TokenizerSpeed } from './tokenizer-speed';
@@ -124,6 +124,9 @@ export async function runBench(o: BenchOptions, redisUrl: string, redisPid: numb
       }
     } finally {
       await stack.stop();
+      // A private Redis goes away with the run; a shared one keeps nothing of it.
+      await deleteKeys(redis, `{${stack.namespace}-*`);
+      await deleteKeys(redis, `${stack.namespace}-baseline:*`);
     }
   } finally {
     redis.disconnect();
