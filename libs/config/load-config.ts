@@ -15,7 +15,8 @@ export interface Config {
   apiKeys: Map<string, string> | null;
   adminKey: string | null;
   rateLimitPerMinute: number;
-  jobs: { attempts: number; backoffMs: number; concurrency: number; lockDurationMs: number; stalledIntervalMs: number };
+  /** `responseConcurrency`: a response job holds its slot for the whole LLM call, so it needs far more. */
+  jobs: { attempts: number; backoffMs: number; concurrency: number; responseConcurrency: number; lockDurationMs: number; stalledIntervalMs: number };
   shutdownGraceMs: number;
   reconcile: { intervalMs: number; afterMs: number };
   intent: { keywordsPath: string | undefined; threshold: number };
@@ -59,7 +60,7 @@ export function loadConfig(env: NodeJS.ProcessEnv, defaultMetricsPort = 0): Conf
     adminKey: e.TURNQ_ADMIN_KEY ?? null,
     rateLimitPerMinute: e.TURNQ_RATE_LIMIT_PER_MINUTE,
     jobs: {
-      attempts: e.TURNQ_JOB_ATTEMPTS, backoffMs: e.TURNQ_JOB_BACKOFF_MS, concurrency: e.TURNQ_WORKER_CONCURRENCY,
+      attempts: e.TURNQ_JOB_ATTEMPTS, backoffMs: e.TURNQ_JOB_BACKOFF_MS, concurrency: e.TURNQ_WORKER_CONCURRENCY, responseConcurrency: e.TURNQ_RESPONSE_CONCURRENCY,
       lockDurationMs: e.TURNQ_LOCK_DURATION_MS, stalledIntervalMs: e.TURNQ_STALLED_INTERVAL_MS,
     },
     shutdownGraceMs: e.TURNQ_SHUTDOWN_GRACE_MS,

@@ -25,8 +25,9 @@ local function emit(seq, etype, data)
   local n = redis.call('XLEN', key) + 1
   redis.call('XADD', key, '0-' .. n, 't', etype, 'd', data)
   -- a stream is written only while its turn runs, so this TTL ends it no later than its session;
-  -- sessions kept forever (ttl 0) still drop a turn's stream a day after its last event
-  redis.call('EXPIRE', key, ttl > 0 and ttl or 86400)
+  -- sessions kept forever (ttl 0) still drop a turn's stream a day after its last event. Deltas skip
+  -- it: the stream's first event set it and its last ('done') sets it again.
+  if etype ~= 'delta' then redis.call('EXPIRE', key, ttl > 0 and ttl or 86400) end
   redis.call('PUBLISH', key, n .. '\\n' .. etype .. '\\n' .. data)
   return n
 end
@@ -131,7 +132,6 @@ if from ~= to then
   redis.call('RPUSH', KEYS[5], cjson.encode({from = from, to = to, turnId = ARGV[7], at = now}))
 end
 emit(seq, 'status', '{"status":"running","stage":"response"}')
-touch(now)
 return {'ok'}
 `;
 

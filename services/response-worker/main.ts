@@ -15,7 +15,7 @@ runWorkerService({
     });
     return startWorkers({
       queue: 'response', schema: turnJobSchema, connection: redis, namespace: config.namespace, partitions: config.partitions,
-      concurrency: config.jobs.concurrency, lockDurationMs: config.jobs.lockDurationMs, stalledIntervalMs: config.jobs.stalledIntervalMs,
+      concurrency: config.jobs.responseConcurrency, lockDurationMs: config.jobs.lockDurationMs, stalledIntervalMs: config.jobs.stalledIntervalMs,
       logger, metrics, process: (data, ctx) => respond(data, ctx),
     });
   },

@@ -14,9 +14,14 @@ export function turnsRouter(deps: GatewayDeps): Router {
   async function settle(tenant: string, turn: Turn, seconds: number | undefined): Promise<Turn> {
     if (!seconds || TERMINAL.has(turn.status)) return turn;
     const channel = store.channelOf(turn.turnId)!;
-    const ended = async () => TERMINAL.has((await store.getTurn(tenant, turn.turnId))?.status ?? 'completed');
+    let latest = turn;
+    const ended = async () => {
+      latest = (await store.getTurn(tenant, turn.turnId)) ?? latest;
+      return TERMINAL.has(latest.status);
+    };
     await hub.waitForDone(channel, seconds * 1000, ended);
-    return (await store.getTurn(tenant, turn.turnId)) ?? turn;
+    // a turn that had already ended when we subscribed needs no second read
+    return TERMINAL.has(latest.status) ? latest : (await store.getTurn(tenant, turn.turnId)) ?? latest;
   }
 
   r.post('/v1/sessions/:id/turns', jsonBody, async (req, res) => {
