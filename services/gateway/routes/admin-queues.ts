@@ -8,14 +8,6 @@ import type { GatewayDeps } from '../gateway-deps';
 export const ADMIN_QUEUES_PATH = '/admin/queues';
 
 /**
- * @bull-board/express 9.10.1 pins its own @bull-board/api 9.10.1, while createBullBoard, the adapters
- * and the UI they serve come from the top-level 9.10.2 pair. The express adapter is only glue (it
- * registers the routes createBullBoard hands it), but its private fields make the two declarations of
- * the same interface incompatible to TypeScript; aligning the versions in package.json removes this.
- */
-type ServerAdapter = Parameters<typeof createBullBoard>[0]['serverAdapter'];
-
-/**
  * bull-board at /admin/queues, behind TURNQ_ADMIN_KEY; without a key the router is empty, so the path
  * is an ordinary 404 and nothing tells a scanner that an admin UI exists.
  *
@@ -37,7 +29,7 @@ export function adminQueuesRouter({ queues, adminKey }: Pick<GatewayDeps, 'queue
       delimiter: ':',
       description: `${name} stage, partition ${partition} (Redis prefix ${queue.opts.prefix ?? 'bull'})`,
     })),
-    serverAdapter: serverAdapter as unknown as ServerAdapter,
+    serverAdapter,
     options: { uiConfig: { boardTitle: 'turnq queues' } },
   });
   const board = serverAdapter.getRouter() as Express;
