@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { createRedis } from '#libs/redis';
 import { client } from '../http-client';
 import { startStack, type RunningProcess, type Stack } from '../start-stack';
-import { clearSimRequests, expectHistoryOf, readSse, replyFromSse, simConfig, simRequests, storedEvents, until } from '../support';
+import { clearSimRequests, expectHistoryOf, readSse, replyFromSse, simConfig, simRequests, storedEvents, until, FAST_RECOVERY_ENV } from '../support';
 
 /**
  * A zombie worker: frozen (SIGSTOP) past its lock during its LLM call, so BullMQ hands the job to
@@ -21,9 +21,7 @@ describe('a worker that loses its lock', () => {
     stack = await startStack({
       workers: { 'intent-worker': 1, 'response-worker': 1, 'summary-worker': 0 },
       env: {
-        LLM_SIM_LATENCY_MS: '0', LLM_SIM_TOKENS_PER_SECOND: '0',
-        TURNQ_LOCK_DURATION_MS: '1000', TURNQ_STALLED_INTERVAL_MS: '500', TURNQ_JOB_BACKOFF_MS: '100',
-        TURNQ_RECONCILE_INTERVAL_MS: '200', TURNQ_RECONCILE_AFTER_MS: '1000',
+        ...FAST_RECOVERY_ENV,
       },
     });
   }, 60_000);

@@ -1,7 +1,7 @@
 import { createRedis } from '#libs/redis';
 import { client } from '../http-client';
 import { startStack, type Stack } from '../start-stack';
-import { expectHistoryOf, expectSequential, readSse, replyFromSse, simConfig, simRequests, storedEvents, until } from '../support';
+import { expectHistoryOf, expectSequential, readSse, replyFromSse, simConfig, simRequests, storedEvents, until, FAST_RECOVERY_ENV } from '../support';
 
 /**
  * Invariants 2 and 3 under SIGKILL: a worker killed in the middle of its LLM call leaves a job whose
@@ -17,9 +17,7 @@ describe('a worker killed with SIGKILL mid-turn', () => {
     stack = await startStack({
       workers: { 'intent-worker': 1, 'response-worker': 1, 'summary-worker': 0 },
       env: {
-        LLM_SIM_LATENCY_MS: '0', LLM_SIM_TOKENS_PER_SECOND: '0',
-        TURNQ_LOCK_DURATION_MS: '1000', TURNQ_STALLED_INTERVAL_MS: '500', TURNQ_JOB_BACKOFF_MS: '100',
-        TURNQ_RECONCILE_INTERVAL_MS: '200', TURNQ_RECONCILE_AFTER_MS: '1000',
+        ...FAST_RECOVERY_ENV,
         // small enough that a few turns call for a summary (the summary test starts its worker)
         TURNQ_MAX_CONTEXT_TOKENS: '600', TURNQ_SUMMARY_KEEP_MESSAGES: '2', TURNQ_MAX_REPLY_TOKENS: '80',
       },
