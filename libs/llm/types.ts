@@ -36,7 +36,8 @@ export interface CompleteResult {
 }
 
 export interface StreamRequest extends CompleteRequest {
-  onDelta(text: string): void | Promise<void>;
+  /** Called synchronously as each piece arrives; buffer or hand off, do not block. */
+  onDelta(text: string): void;
 }
 
 export interface StreamResult extends CompleteResult {
