@@ -2,7 +2,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { openSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Redis } from 'ioredis';
-import { parseTurnId, sessionKeys } from '#libs/session';
+import { decodeEvent, parseTurnId, sessionKeys } from '#libs/session';
 import { freePort } from '../libs/redis/spawn-redis';
 import type { HttpResult } from './http-client';
 import type { RunningProcess, Stack } from './start-stack';
@@ -66,8 +66,8 @@ export async function readSse(baseUrl: string, turnId: string, headers: Record<s
 export async function storedEvents(redis: Redis, namespace: string, turnId: string): Promise<Array<{ id: number; type: string; data: string }>> {
   const p = parseTurnId(turnId);
   if (!p) throw new Error(`not a turn id: ${turnId}`);
-  const rows = (await redis.xrange(sessionKeys(namespace, 1, p.sessionId).eventPrefix + p.seq, '-', '+')) as Array<[string, string[]]>;
-  return rows.map(([id, f]) => ({ id: Number(id.slice(2)), type: f[1], data: f[3] }));
+  const rows = await redis.lrange(sessionKeys(namespace, 1, p.sessionId).eventPrefix + p.seq, 0, -1);
+  return rows.map((raw, i) => decodeEvent(i + 1, raw));
 }
 
 /** The reply a client assembles from the stream: the deltas after the last `restarted` status. */

@@ -1,5 +1,5 @@
 import { messageIdOf, turnIdOf } from './ids';
-import type { Message, Session, StateChange, StoredMessage, Turn, TurnStage, TurnStatus } from './session-types';
+import type { Message, Session, StateChange, StoredMessage, StreamEvent, Turn, TurnStage, TurnStatus } from './session-types';
 
 const iso = (ms: number | string | undefined | null): string | null => {
   const n = Number(ms);
@@ -83,4 +83,10 @@ export function decodeMessage(sessionId: string, position: number, raw: string, 
     id: m.id, turnId: m.turnId, role: m.role, content: m.content, tokens: m.tokens,
     createdAt: iso(m.createdAtMs)!, summarized: position <= covers,
   };
+}
+
+/** An element of a turn's event list (`type\ndata`, written by emit in session-scripts.ts); `id` is its 1-based place. */
+export function decodeEvent(id: number, raw: string): StreamEvent {
+  const nl = raw.indexOf('\n');
+  return { id, type: raw.slice(0, nl), data: raw.slice(nl + 1) };
 }

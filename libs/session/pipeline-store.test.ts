@@ -97,6 +97,24 @@ describe('pipeline store scripts', () => {
     expect((await store.cancel('other', b.ref.turnId)).kind).toBe('not_found');
   });
 
+  it('numbers a turn\'s events from 1 and replays those after any id exactly once', async () => {
+    const s = await store.create('t', {});
+    const { ref } = await submit(s.id, 'hello');
+    await pipeline.start(ref);
+    await pipeline.commitIntent(ref, intent, 'greeting');
+    const snap = await pipeline.beginResponse(ref, { maxTokens: 1000, maxMessages: 10 });
+    if (typeof snap === 'string') throw new Error(snap);
+    expect(await pipeline.delta(ref, snap.attempt, 'line one\nline two')).toBe(true);
+    await pipeline.commitResponse(ref, { attempt: snap.attempt, response: 'line one\nline two', usage, context, userTokens: 1, replyTokens: 4, intentLabel: 'greeting', model: 'm' });
+    const all = await store.events(ref.turnId, 0);
+    expect(all.map((e) => [e.id, e.type])).toEqual([[1, 'status'], [2, 'status'], [3, 'status'], [4, 'delta'], [5, 'done']]);
+    expect(JSON.parse(all[0].data)).toEqual({ status: 'queued', stage: null });
+    expect(JSON.parse(all[3].data)).toEqual({ text: 'line one\nline two' });
+    expect(all[4].data).toBe('');
+    expect(await store.events(ref.turnId, 3)).toEqual(all.slice(3));
+    expect(await store.events(ref.turnId, 5)).toEqual([]);
+  });
+
   it('sets the sliding TTL on every key the session owns', async () => {
     const s = await store.create('t', {});
     const { ref } = await submit(s.id, 'hello');

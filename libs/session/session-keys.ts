@@ -10,7 +10,7 @@ export interface SessionKeys {
   tag: string;
   /** The order every per-session script expects in KEYS (see session-scripts.ts). */
   scriptKeys: [string, string, string, string, string, string, string];
-  /** Prefix of the per-turn event streams: `<eventPrefix><seq>` (also the pub/sub channel). */
+  /** Prefix of the per-turn event lists: `<eventPrefix><seq>` (also the pub/sub channel). */
   eventPrefix: string;
 }
 

@@ -2,8 +2,8 @@
  * The session's Lua scripts. Each runs atomically on the partition's slot. Conventions:
  * KEYS = sessionKeys().scriptKeys (1 session, 2 messages, 3 turns, 4 mailbox, 5 state history,
  * 6 idempotency, 7 inflight); ARGV[1] = TTL seconds (0 = keep forever), ARGV[2] = session id,
- * ARGV[3] = event stream prefix. Times come from the Redis server clock, so ordering checks never depend
- * on the skew between gateway and worker hosts. Event streams and channels are built from ARGV[3]; they
+ * ARGV[3] = event list prefix. Times come from the Redis server clock, so ordering checks never depend
+ * on the skew between gateway and worker hosts. Event lists and channels are built from ARGV[3]; they
  * share the hash tag, as BullMQ's own scripts build job keys.
  */
 const PRELUDE = `
@@ -19,14 +19,16 @@ local function touch(now)
   redis.call('HSET', KEYS[1], 'la', now)
   if ttl > 0 then for i = 1, 6 do redis.call('EXPIRE', KEYS[i], ttl) end end
 end
--- appends an SSE event to the turn's stream: ids run 1, 2, 3... because streams are never trimmed
+-- appends an SSE event to the turn's event list as 'type\\ndata' (decodeEvent in decode.ts reads it).
+-- A LIST, not a STREAM: a few short events take a fraction of a stream's memory, and kept for the
+-- session's lifetime that adds up. The list is never trimmed, so event n is element n-1 and its id is
+-- RPUSH's reply.
 local function emit(seq, etype, data)
   local key = evp .. seq
-  local n = redis.call('XLEN', key) + 1
-  redis.call('XADD', key, '0-' .. n, 't', etype, 'd', data)
-  -- a stream is written only while its turn runs, so this TTL ends it no later than its session;
-  -- sessions kept forever (ttl 0) still drop a turn's stream a day after its last event. Deltas skip
-  -- it: the stream's first event set it and its last ('done') sets it again.
+  local n = redis.call('RPUSH', key, etype .. '\\n' .. data)
+  -- a list is written only while its turn runs, so this TTL ends it no later than its session;
+  -- sessions kept forever (ttl 0) still drop a turn's events a day after its last one. Deltas skip
+  -- it: the list's first event set it and its last ('done') sets it again.
   if etype ~= 'delta' then redis.call('EXPIRE', key, ttl > 0 and ttl or 86400) end
   redis.call('PUBLISH', key, n .. '\\n' .. etype .. '\\n' .. data)
   return n
@@ -249,7 +251,7 @@ touch(now)
 return {'ok', nxt, now - tonumber(f[2])}
 `;
 
-/** Delete. ARGV: 4 tenant. Removes every key the session owns, its event streams and its inflight entry. */
+/** Delete. ARGV: 4 tenant. Removes every key the session owns, its turns' event lists and its inflight entry. */
 export const DELETE = `${PRELUDE}
 if redis.call('HGET', KEYS[1], 'tenant') ~= ARGV[4] then return 0 end
 local n = tonumber(redis.call('HGET', KEYS[1], 'seq') or '0')

@@ -1,9 +1,9 @@
 import type { Redis } from 'ioredis';
-import { decodeMessage, decodeSession, decodeTurn } from './decode';
+import { decodeEvent, decodeMessage, decodeSession, decodeTurn } from './decode';
 import { isSessionId, newSessionId, parseMessageId, parseTurnId } from './ids';
 import { bindScripts } from './session-scripts-client';
 import { sessionKeys, type SessionKeys } from './session-keys';
-import type { Message, Session, Turn } from './session-types';
+import type { Message, Session, StreamEvent, Turn } from './session-types';
 
 export interface StoreOptions { redis: Redis; namespace: string; partitions: number; ttlSeconds: number }
 export interface NewSession { userId?: string; systemPrompt?: string; metadata?: Record<string, string> }
@@ -17,8 +17,6 @@ export type SubmitResult =
   | { kind: 'too_many'; pending: number };
 
 export type CancelResult = { kind: 'cancelled'; turn: Turn; next: TurnRef | null; totalMs: number } | { kind: 'not_found' } | { kind: 'conflict'; turn: Turn };
-
-export interface StreamEvent { id: number; type: string; data: string }
 
 const IDEMPOTENCY_WINDOW_MS = 24 * 3600 * 1000;
 
@@ -130,12 +128,13 @@ export function createSessionStore(opts: StoreOptions) {
     async events(turnId: string, afterId: number): Promise<StreamEvent[]> {
       const p = parseTurnId(turnId);
       if (!p) return [];
-      const key = keysOf(p.sessionId).eventPrefix + p.seq;
-      const rows = (await redis.xrange(key, `(0-${afterId}`, '+')) as Array<[string, string[]]>;
-      return rows.map(([id, f]) => ({ id: Number(id.slice(2)), type: f[1], data: f[3] }));
+      // event n is element n-1 of the turn's list (see emit), so the events after `afterId` start at index afterId
+      const from = Math.max(0, afterId);
+      const rows = await redis.lrange(keysOf(p.sessionId).eventPrefix + p.seq, from, -1);
+      return rows.map((raw, i) => decodeEvent(from + i + 1, raw));
     },
 
-    /** The pub/sub channel that announces new events of a turn (the stream's key). */
+    /** The pub/sub channel that announces new events of a turn (its event list's key). */
     channelOf(turnId: string): string | null {
       const p = parseTurnId(turnId);
       return p ? keysOf(p.sessionId).eventPrefix + p.seq : null;

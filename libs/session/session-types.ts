@@ -71,3 +71,6 @@ export interface StoredMessage {
   intent: string | null;
   createdAtMs: number;
 }
+
+/** One SSE event of a turn; `id` counts the turn's events from 1. */
+export interface StreamEvent { id: number; type: string; data: string }

@@ -33,7 +33,7 @@ const per1000 = (bytes: Record<string, number>, n: number) => {
 /**
  * turnq's Redis memory per 1,000 idle sessions: MEMORY USAGE of every key the measured sessions own,
  * found by SCAN over the namespace and grouped as the session's own keys (record, history, turns,
- * mailbox, state history, idempotency), its turns' SSE event streams (kept until the session expires)
+ * mailbox, state history, idempotency), its turns' SSE event lists (kept until the session expires)
  * and the finished BullMQ jobs kept by removeOnComplete.
  */
 export async function turnqMemory(redis: Redis, namespace: string, target: BenchTarget, o: { sessions: number; turns: number }): Promise<SessionMemory> {
