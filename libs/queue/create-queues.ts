@@ -3,6 +3,9 @@ import type { Redis } from 'ioredis';
 import { partitionTag } from '#libs/session';
 import { QUEUE_NAMES, summaryJobId, turnJobId, type QueueName, type SummaryJob, type TurnJob, type TurnStage } from './job-schemas';
 
+/** Completed intent and response jobs kept per queue (and partition), newest first, for at most an hour. */
+export const COMPLETED_TURN_JOBS_KEPT = 1_000;
+
 export interface QueueOptions {
   connection: Redis;
   namespace: string;
@@ -29,12 +32,18 @@ export function createQueues(opts: QueueOptions) {
     }
     return q;
   };
+  const completedAge = capAge(3600, opts.sessionTtlSeconds);
   const jobOptions: JobsOptions = {
     attempts: opts.attempts,
     backoff: { type: 'exponential', delay: opts.backoffMs },
-    removeOnComplete: { age: capAge(3600, opts.sessionTtlSeconds), count: 10_000 },
+    removeOnComplete: { age: completedAge, count: 10_000 },
     removeOnFail: { age: capAge(7 * 24 * 3600, opts.sessionTtlSeconds) },
   };
+  // A turn's state lives in its session, so a completed turn job's record is only a recent window for
+  // the read-only bull-board; kept longer, every idle session would carry its turns' records. Nothing
+  // deduplicates against a completed record: a job re-added under the same id after it is gone meets
+  // the session scripts' fences (owner, stage cursor, attempt) and finds nothing left to do.
+  const turnJobOptions: JobsOptions = { ...jobOptions, removeOnComplete: { age: completedAge, count: COMPLETED_TURN_JOBS_KEPT } };
 
   return {
     get,
@@ -45,7 +54,7 @@ export function createQueues(opts: QueueOptions) {
       return out;
     },
     async addTurn(stage: TurnStage, job: TurnJob): Promise<void> {
-      await get(stage, job.partition).add(stage, job, { ...jobOptions, jobId: turnJobId(job.turnId) });
+      await get(stage, job.partition).add(stage, job, { ...turnJobOptions, jobId: turnJobId(job.turnId) });
     },
     /** At most one summary job per session is waiting at a time. */
     async addSummary(job: SummaryJob): Promise<void> {

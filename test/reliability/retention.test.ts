@@ -1,14 +1,15 @@
 import Redis from 'ioredis';
+import { COMPLETED_TURN_JOBS_KEPT, createQueues, type TurnStage } from '#libs/queue';
 import { partitionTag } from '#libs/session';
 import { client } from '../http-client';
 import { startStack, type Stack } from '../start-stack';
-import { simConfig, until } from '../support';
+import { simConfig, storedEvents, until } from '../support';
 
 const HOUR_MS = 3600_000;
 
 /**
  * Nothing grows without bound: finished BullMQ jobs are removed by age (completed after an hour,
- * failed after 7 days) and by count (10,000 completed per queue) — BullMQ applies both when the next
+ * failed after 7 days) and by count (1,000 completed turn jobs per queue) — BullMQ applies both when the next
  * job of the queue finishes, so the tests age the finished-set scores instead of waiting — and a
  * session that expires (TURNQ_SESSION_TTL_SECONDS) leaves none of its keys behind: job records are
  * kept no longer than the session TTL either.
@@ -67,16 +68,54 @@ describe.each([
     expect(await redis.exists(jobKey('intent', old))).toBe(1); // another queue: its own next completion decides
   });
 
-  jobs('keeps at most 10,000 completed jobs per queue, dropping the oldest', async () => {
+  jobs('keeps at most 1,000 completed turn jobs per queue, dropping the oldest', async () => {
     const set = key('response', 'completed');
     const base = Date.now() - 600_000;
     const filler: Array<string | number> = [];
-    for (let i = 0; i < 10_050; i++) filler.push(base + i, `filler-${i}`);
+    for (let i = 0; i < COMPLETED_TURN_JOBS_KEPT + 50; i++) filler.push(base + i, `filler-${i}`);
     await redis.zadd(set, ...filler);
     const newest = await completeTurn();
-    expect(await redis.zcard(set)).toBe(10_000);
+    expect(await redis.zcard(set)).toBe(COMPLETED_TURN_JOBS_KEPT);
     expect(await redis.zscore(set, 'filler-0')).toBeNull();
     expect(await redis.zscore(set, `turn-${newest}`)).not.toBeNull();
+  });
+
+  jobs('a turn job re-added after its completed record is gone runs no stage twice', async () => {
+    const queues = createQueues({ connection: redis, namespace: stack.namespace, partitions: 1, attempts: 1, backoffMs: 100 });
+    const completed = (q: TurnStage, turnId: string) => until(`the ${q} job to be completed`, async () =>
+      (await redis.zscore(key(q, 'completed'), `turn-${turnId}`)) !== null);
+    /** What a record dropped past the count and a later add under the same id (reconciler, hand-off) amount to. */
+    const readd = async (q: TurnStage, ref: { sessionId: string; seq: number; turnId: string; partition: number }) => {
+      await queues.get(q, 0).remove(`turn-${ref.turnId}`);
+      expect(await redis.exists(jobKey(q, ref.turnId))).toBe(0);
+      await queues.addTurn(q, ref);
+      await completed(q, ref.turnId);
+    };
+    try {
+      await simConfig(stack, { latencyMs: 1500 });
+      const s = await api.session();
+      const queued = (await api.submit(s.id, 'hello')).json;
+      const ref = { sessionId: s.id, seq: queued.seq, turnId: queued.turnId, partition: 0 };
+      await until('the response stage to run', async () => (await storedEvents(redis, stack.namespace, ref.turnId))
+        .some((e) => e.type === 'status' && JSON.parse(e.data).stage === 'response'));
+      await completed('intent', ref.turnId);
+      await readd('intent', ref); // while the reply is being generated: it only finds the response job there
+      await simConfig(stack, { latencyMs: 0 });
+      const done = await api.waitTurn(ref.turnId, 20_000);
+      expect(done.status).toBe('completed');
+      await completed('response', ref.turnId);
+      await readd('intent', ref); // after the turn ended: both stages are fenced off
+      await readd('response', ref);
+
+      const events = await storedEvents(redis, stack.namespace, ref.turnId);
+      expect(events.filter((e) => e.type === 'status' && JSON.parse(e.data).restarted === true)).toEqual([]);
+      expect(events.filter((e) => e.type === 'done').map((e) => e.id)).toEqual([events.length]);
+      expect((await api.messages(s.id)).map((m: { turnId: string; role: string }) => `${m.turnId}/${m.role}`))
+        .toEqual([`${ref.turnId}/user`, `${ref.turnId}/assistant`]);
+      expect((await api.http('GET', `/v1/turns/${ref.turnId}`)).json).toEqual(done);
+    } finally {
+      await queues.close();
+    }
   });
 
   jobs('removes a failed job older than 7 days once the next job of its queue fails', async () => {
