@@ -85,6 +85,22 @@ describe('pipeline store scripts', () => {
     expect(snap.history.map((m) => m.content)).toEqual(['m2', 'r2', 'm3', 'r3']);
   });
 
+  it('reads a completed turn\'s reply back exactly from its assistant message, after later turns and a summary', async () => {
+    const s = await store.create('t', {});
+    const reply = 'He said "hi" / \\ back\nslash\t안녕 \u0001\u007f 😀 {"c":"x"}';
+    const first = (await submit(s.id, 'one')).ref;
+    await complete(first, reply);
+    const second = (await submit(s.id, 'two')).ref;
+    await complete(second, '');
+    expect(await pipeline.commitSummary(s.id, { expectedCovers: 0, newCovers: 2, text: 'sum', tokens: 1, foldedTokens: 7 })).toBe('ok');
+    expect((await store.getTurn('t', first.turnId))?.response).toBe(reply);
+    expect((await store.getTurn('t', second.turnId))?.response).toBe('');
+    const page = await store.messages('t', s.id, { limit: 10 });
+    expect(page !== 'not_found' && page !== 'bad_before' && page.messages.map((m) => m.content)).toEqual(['one', reply, 'two', '']);
+    const { ref: third } = await submit(s.id, 'three');
+    expect((await store.getTurn('t', third.turnId))?.response).toBeNull();
+  });
+
   it('cancels a dispatched but unstarted turn and its stale job is refused', async () => {
     const s = await store.create('t', {});
     const a = await submit(s.id, 'first');

@@ -200,12 +200,13 @@ local f = redis.call('HMGET', KEYS[3], seq .. ':st', seq .. ':sg', seq .. ':at',
 if f[1] ~= 'running' or f[2] ~= 'response' or f[3] ~= ARGV[5] then return {'gone'} end
 local now = now_ms()
 local label = cjson.encode(ARGV[11])
-redis.call('RPUSH', KEYS[2],
+local len = redis.call('RPUSH', KEYS[2],
   '{"t":' .. ARGV[9] .. ',"r":"user","s":' .. seq .. ',"at":' .. f[5] .. ',"i":' .. label .. ',"c":' .. cjson.encode(f[4]) .. '}',
   '{"t":' .. ARGV[10] .. ',"r":"assistant","s":' .. seq .. ',"at":' .. now .. ',"i":' .. label .. ',"c":' .. cjson.encode(ARGV[6]) .. '}')
 local mc = redis.call('HINCRBY', KEYS[1], 'mc', 2)
 local tt = redis.call('HINCRBY', KEYS[1], 'tt', tonumber(ARGV[9]) + tonumber(ARGV[10]))
-redis.call('HSET', KEYS[3], seq .. ':st', 'completed', seq .. ':sg', '', seq .. ':out', ARGV[6],
+-- the reply is kept once, as the assistant message: the turn records where it is (':oi', see READ_TURN)
+redis.call('HSET', KEYS[3], seq .. ':st', 'completed', seq .. ':sg', '', seq .. ':oi', len - 1,
   seq .. ':us', ARGV[7], seq .. ':cx', ARGV[8], seq .. ':ea', now, seq .. ':mdl', ARGV[12])
 emit(seq, 'done', '')
 local nxt = handoff(now)
@@ -300,15 +301,23 @@ if rec.act and redis.call('HGET', KEYS[3], rec.act .. ':st') == 'queued' then pe
 return {'ok', h, pending, redis.call('LRANGE', KEYS[5], 0, -1)}
 `;
 
-/** Turn read: the turn's fields, after the tenant check. ARGV: 4 tenant, 5 seq. */
+/**
+ * Turn read: the turn's fields, after the tenant check. ARGV: 4 tenant, 5 seq. A completed turn's reply
+ * is read from its assistant message, at the history index ':oi' COMMIT_RESPONSE recorded: the history
+ * is only ever appended to (a summary moves its cut-off, it never trims), so that index stays valid.
+ */
 export const READ_TURN = `${PRELUDE}
 if redis.call('HGET', KEYS[1], 'tenant') ~= ARGV[4] then return {'nf'} end
 local seq = ARGV[5]
-local names = {'st', 'sg', 'in', 'ca', 'sa', 'ia', 'ea', 'it', 'sf', 'stt', 'out', 'us', 'cx', 'er', 'mdl'}
+local names = {'st', 'sg', 'in', 'ca', 'sa', 'ia', 'ea', 'it', 'sf', 'stt', 'oi', 'us', 'cx', 'er', 'mdl'}
 local fields = {}
 for i, n in ipairs(names) do fields[i] = seq .. ':' .. n end
 local v = redis.call('HMGET', KEYS[3], unpack(fields))
 if not v[1] then return {'nf'} end
+if v[11] then
+  local m = redis.call('LINDEX', KEYS[2], v[11])
+  v[11] = m and cjson.decode(m).c or false
+end
 for i = 1, #v do if not v[i] then v[i] = '' end end
 return {'ok', v}
 `;
