@@ -29,19 +29,20 @@ export function createStreamChat(opts: StreamChatOptions): StreamChat {
     if (signal?.aborted) return reject(aborted());
     const payload = JSON.stringify(body);
     let settled = false;
-    const settle = (err?: LlmError) => {
+    // Takes a thunk: an LlmError captures a stack, and most of these handlers fire after the call settled.
+    const settle = (err?: () => LlmError) => {
       if (settled) return;
       settled = true;
       clearTimeout(timer);
       signal?.removeEventListener('abort', onAbort);
       if (err) {
         req.destroy();
-        reject(err);
+        reject(err());
       } else resolve();
     };
-    const onAbort = () => settle(aborted());
+    const onAbort = () => settle(aborted);
     signal?.addEventListener('abort', onAbort, { once: true });
-    let timer = setTimeout(() => settle(new LlmError('timeout', 'the model did not answer in time')), opts.timeoutMs);
+    let timer = setTimeout(() => settle(() => new LlmError('timeout', 'the model did not answer in time')), opts.timeoutMs);
 
     const req = transport.request(url, {
       method: 'POST', agent,
@@ -55,19 +56,16 @@ export function createStreamChat(opts: StreamChatOptions): StreamChat {
       if (status < 200 || status > 299) {
         let text = '';
         res.on('data', (s: string) => { if (text.length < 4096) text += s; });
-        res.on('end', () => settle(statusError(status, res.headers, text)));
-        res.on('error', () => settle(statusError(status, res.headers, text)));
+        res.on('end', () => settle(() => statusError(status, res.headers, text)));
+        res.on('error', () => settle(() => statusError(status, res.headers, text)));
         return;
       }
-      const idle = () => {
-        clearTimeout(timer);
-        timer = setTimeout(() => settle(new LlmError('timeout', 'the model stopped sending its reply')), opts.timeoutMs);
-      };
-      idle();
+      clearTimeout(timer);
+      timer = setTimeout(() => settle(() => new LlmError('timeout', 'the model stopped sending its reply')), opts.timeoutMs);
       let buffer = '';
       res.on('data', (s: string) => {
         if (settled) return;
-        idle();
+        timer.refresh(); // the silence allowed starts again
         buffer += s;
         let nl: number;
         while ((nl = buffer.indexOf('\n')) >= 0) {
@@ -80,22 +78,25 @@ export function createStreamChat(opts: StreamChatOptions): StreamChat {
           try {
             chunk = JSON.parse(data);
           } catch {
-            return settle(new LlmError('server', 'the model stream sent a line that is not JSON'));
+            return settle(() => new LlmError('server', 'the model stream sent a line that is not JSON'));
           }
-          if (chunk.error) return settle(new LlmError('server', `the model stream reported an error: ${String(chunk.error.message ?? 'unknown')}`));
+          if (chunk.error) {
+            const message = String(chunk.error.message ?? 'unknown');
+            return settle(() => new LlmError('server', `the model stream reported an error: ${message}`));
+          }
           try {
             onChunk(chunk);
           } catch (err) {
-            return settle(new LlmError('connection', `the model stream failed: ${(err as Error).message}`, { cause: err }));
+            return settle(() => new LlmError('connection', `the model stream failed: ${(err as Error).message}`, { cause: err }));
           }
         }
       });
       // A clean end is not judged here: the caller tells by finish_reason whether the reply is whole.
       res.on('end', () => settle());
-      res.on('error', (err) => settle(new LlmError('connection', `the model stream failed: ${err.message}`, { cause: err })));
-      res.on('close', () => settle(new LlmError('connection', 'the model stream broke off'))); // after 'end', a no-op
+      res.on('error', (err) => settle(() => new LlmError('connection', `the model stream failed: ${err.message}`, { cause: err })));
+      res.on('close', () => settle(() => new LlmError('connection', 'the model stream broke off'))); // after 'end', a no-op
     });
-    req.on('error', (err) => settle(new LlmError('connection', 'the model server could not be reached', { cause: err })));
+    req.on('error', (err) => settle(() => new LlmError('connection', 'the model server could not be reached', { cause: err })));
     req.end(payload);
   });
 }
