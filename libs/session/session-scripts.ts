@@ -302,24 +302,46 @@ return {'ok', h, pending, redis.call('LRANGE', KEYS[5], 0, -1)}
 `;
 
 /**
- * Turn read: the turn's fields, after the tenant check. ARGV: 4 tenant, 5 seq. A completed turn's reply
- * is read from its assistant message, at the history index ':oi' COMMIT_RESPONSE recorded: the history
- * is only ever appended to (a summary moves its cut-off, it never trims), so that index stays valid.
+ * A turn's fields in decodeTurn's order, or nil when the turn does not exist. A completed turn's reply is
+ * read from its assistant message, at the history index ':oi' COMMIT_RESPONSE recorded: the history is
+ * only ever appended to (a summary moves its cut-off, it never trims), so that index stays valid.
  */
-export const READ_TURN = `${PRELUDE}
-if redis.call('HGET', KEYS[1], 'tenant') ~= ARGV[4] then return {'nf'} end
-local seq = ARGV[5]
-local names = {'st', 'sg', 'in', 'ca', 'sa', 'ia', 'ea', 'it', 'sf', 'stt', 'oi', 'us', 'cx', 'er', 'mdl'}
-local fields = {}
-for i, n in ipairs(names) do fields[i] = seq .. ':' .. n end
-local v = redis.call('HMGET', KEYS[3], unpack(fields))
-if not v[1] then return {'nf'} end
-if v[11] then
-  local m = redis.call('LINDEX', KEYS[2], v[11])
-  v[11] = m and cjson.decode(m).c or false
+const TURN_FIELDS = `
+local function turn_fields(seq)
+  local names = {'st', 'sg', 'in', 'ca', 'sa', 'ia', 'ea', 'it', 'sf', 'stt', 'oi', 'us', 'cx', 'er', 'mdl'}
+  local fields = {}
+  for i, n in ipairs(names) do fields[i] = seq .. ':' .. n end
+  local v = redis.call('HMGET', KEYS[3], unpack(fields))
+  if not v[1] then return nil end
+  if v[11] then
+    local m = redis.call('LINDEX', KEYS[2], v[11])
+    v[11] = m and cjson.decode(m).c or false
+  end
+  for i = 1, #v do if not v[i] then v[i] = '' end end
+  return v
 end
-for i = 1, #v do if not v[i] then v[i] = '' end end
+`;
+
+/** Turn read: the turn's fields (see TURN_FIELDS), after the tenant check. ARGV: 4 tenant, 5 seq. */
+export const READ_TURN = `${PRELUDE}${TURN_FIELDS}
+if redis.call('HGET', KEYS[1], 'tenant') ~= ARGV[4] then return {'nf'} end
+local v = turn_fields(ARGV[5])
+if not v then return {'nf'} end
 return {'ok', v}
+`;
+
+/**
+ * Events read. ARGV: 4 seq, 5 list index to read from (= the id after which to read). Returns
+ * {'ok', rows} with the events from there, oldest first. Only when there are none and the list does not
+ * exist at all (a session kept forever drops a turn's events a day after its last one) does it look
+ * further and return {'gone', turn fields} (TURN_FIELDS, {} for an unknown turn), from which the caller
+ * replays an ended turn: the common read is still one round trip and one LRANGE.
+ */
+export const READ_EVENTS = `${PRELUDE}${TURN_FIELDS}
+local key = evp .. ARGV[4]
+local rows = redis.call('LRANGE', key, tonumber(ARGV[5]), -1)
+if #rows > 0 or redis.call('EXISTS', key) == 1 then return {'ok', rows} end
+return {'gone', turn_fields(ARGV[4]) or {}}
 `;
 
 /**

@@ -1,6 +1,7 @@
 import type { Redis } from 'ioredis';
 import { decodeEvent, decodeMessage, decodeSession, decodeTurn } from './decode';
 import { isSessionId, newSessionId, parseMessageId, parseTurnId } from './ids';
+import { replayTurn } from './replay-turn';
 import { bindScripts } from './session-scripts-client';
 import { sessionKeys, type SessionKeys } from './session-keys';
 import type { Message, Session, StreamEvent, Turn } from './session-types';
@@ -124,14 +125,19 @@ export function createSessionStore(opts: StoreOptions) {
       return { kind: 'cancelled', turn, next: next ? refOf(p.sessionId, next) : null, totalMs: Number(r[2]) };
     },
 
-    /** Events of a turn after `afterId`, oldest first. */
+    /**
+     * Events of a turn after `afterId`, oldest first. An ended turn whose event list is gone is replayed
+     * from its record (replayTurn), so a follower still gets its `done`.
+     */
     async events(turnId: string, afterId: number): Promise<StreamEvent[]> {
       const p = parseTurnId(turnId);
       if (!p) return [];
       // event n is element n-1 of the turn's list (see emit), so the events after `afterId` start at index afterId
       const from = Math.max(0, afterId);
-      const rows = await redis.lrange(keysOf(p.sessionId).eventPrefix + p.seq, from, -1);
-      return rows.map((raw, i) => decodeEvent(from + i + 1, raw));
+      const r = await scripts.readEvents(...args(p.sessionId), p.seq, from);
+      const rows = r[1] as string[];
+      if (r[0] === 'ok') return rows.map((raw, i) => decodeEvent(from + i + 1, raw));
+      return rows.length ? replayTurn(decodeTurn(p.sessionId, p.seq, rows)).filter((e) => e.id > from) : [];
     },
 
     /** The pub/sub channel that announces new events of a turn (its event list's key). */

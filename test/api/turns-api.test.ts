@@ -1,3 +1,5 @@
+import { createRedis } from '#libs/redis';
+import { sessionKeys } from '#libs/session';
 import { client } from '../http-client';
 import { startStack, type Stack } from '../start-stack';
 import { simConfig, until } from '../support';
@@ -6,7 +8,9 @@ const isProblem = (r: { status: number; headers: Headers; json: any }) =>
   (r.headers.get('content-type') ?? '').includes('application/problem+json') && r.json?.status === r.status;
 
 async function readSse(url: string, lastEventId?: number) {
-  const res = await fetch(url, { headers: lastEventId === undefined ? {} : { 'last-event-id': String(lastEventId) } });
+  // a stream that never ends fails here, not at the test's timeout
+  const signal = AbortSignal.timeout(20_000);
+  const res = await fetch(url, { headers: lastEventId === undefined ? {} : { 'last-event-id': String(lastEventId) }, signal });
   expect(res.headers.get('content-type')).toContain('text/event-stream');
   const text = await res.text();
   return text.split('\n\n').filter((b) => b.includes('data:')).map((block) => {
@@ -22,7 +26,8 @@ describe('turns API', () => {
     stack = await startStack({ env: { LLM_SIM_LATENCY_MS: '0', LLM_SIM_TOKENS_PER_SECOND: '2000', TURNQ_MAX_PENDING_TURNS: '3' } });
     api = client(stack.baseUrl);
   }, 60_000);
-  afterAll(async () => { await stack?.stop(); });
+  const redis = createRedis(process.env.REDIS_URL!, 'worker');
+  afterAll(async () => { redis.disconnect(); await stack?.stop(); });
   afterEach(async () => { await simConfig(stack, { latencyMs: 0 }); });
 
   it('accepts a turn with 202, Location and the queued Turn, then completes it', async () => {
@@ -144,6 +149,30 @@ describe('turns API', () => {
     expect(resumed.map((e) => e.id)).toEqual(live.slice(2).map((e) => e.id));
     expect(await readSse(url)).toEqual(live);
     expect((await api.http('GET', '/v1/turns/trn_AAAAAAAAAAAAAAAAAAAA_1/events')).status).toBe(404);
+  });
+
+  it('replays an ended turn from its record once its event list is gone, with and without Last-Event-ID', async () => {
+    const dropEvents = (turn: { sessionId: string; seq: number }) => redis.del(sessionKeys(stack.namespace, 1, turn.sessionId).eventPrefix + turn.seq);
+    const s = await api.session();
+    const t = await api.submit(s.id, 'Tell me about queues.', '?wait=30');
+    expect(t.json.status).toBe('completed');
+    expect(await dropEvents(t.json)).toBe(1);
+    const url = `${stack.baseUrl}/v1/turns/${t.json.turnId}/events`;
+    const replay = await readSse(url);
+    expect(replay.map((e) => [e.id, e.event, e.data.stage])).toEqual([
+      [1, 'status', null], [2, 'status', 'intent'], [3, 'status', 'response'], [4, 'delta', undefined], [5, 'done', null],
+    ]);
+    expect(replay[3].data.text).toBe(t.json.response);
+    expect(replay[4].data).toEqual(t.json);
+    expect((await readSse(url, 3)).map((e) => [e.id, e.event])).toEqual([[4, 'delta'], [5, 'done']]);
+
+    await simConfig(stack, { latencyMs: 1500 });
+    await api.submit(s.id, 'first');
+    const b = await api.submit(s.id, 'second');
+    expect((await api.http('DELETE', `/v1/turns/${b.json.turnId}`)).status).toBe(200);
+    await dropEvents(b.json);
+    const cancelled = await readSse(`${stack.baseUrl}/v1/turns/${b.json.turnId}/events`);
+    expect(cancelled.map((e) => [e.id, e.event, e.data.status])).toEqual([[1, 'status', 'queued'], [2, 'done', 'cancelled']]);
   });
 
   it('answers 404 for unknown and malformed turn ids', async () => {

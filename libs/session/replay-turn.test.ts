@@ -1,0 +1,80 @@
+import { createRedis } from '#libs/redis';
+import { createPipelineStore, createSessionStore, type TurnRef } from './index';
+
+/** An ended turn whose event list is gone (expired) is replayed from its record, so its stream still ends. */
+describe('replaying a turn whose event list is gone', () => {
+  const redis = createRedis(process.env.REDIS_URL!, 'worker');
+  const opts = { redis, namespace: `u${Math.random().toString(36).slice(2, 8)}`, partitions: 1, ttlSeconds: 0 };
+  const store = createSessionStore(opts);
+  const pipeline = createPipelineStore(opts);
+  const intent = { label: 'greeting', confidence: 0.9, method: 'keyword' as const };
+  const usage = { promptTokens: 10, completionTokens: 5, totalTokens: 15 };
+  const context = { originalTokens: 10, keptTokens: 10, compressionRatio: 1, messagesTotal: 0, messagesKept: 0, summaryUsed: false };
+  const sessions: string[] = [];
+  afterAll(async () => {
+    for (const id of sessions) await store.remove('t', id);
+    redis.disconnect();
+  });
+
+  async function submit(content: string, sessionId?: string): Promise<TurnRef> {
+    const sid = sessionId ?? (await store.create('t', {})).id;
+    sessions.push(sid);
+    const r = await store.submit('t', sid, { content, maxPending: 10 });
+    if (r.kind !== 'created') throw new Error(r.kind);
+    return store.refOf(sid, r.turn.seq);
+  }
+
+  async function toResponseStage(ref: TurnRef): Promise<number> {
+    expect((await pipeline.start(ref)).kind).toBe('run');
+    expect(await pipeline.commitIntent(ref, intent, 'greeting')).toBe('ok');
+    const snap = await pipeline.beginResponse(ref, { maxTokens: 1000, maxMessages: 10 });
+    if (typeof snap === 'string') throw new Error(snap);
+    return snap.attempt;
+  }
+
+  const dropEvents = (ref: TurnRef) => redis.del(store.channelOf(ref.turnId)!);
+  const shape = (events: Array<{ id: number; type: string; data: string }>) => events.map((e) => [e.id, e.type, e.data]);
+
+  it('replays a completed turn as queued, intent, response, its whole reply and done, honouring the id to read after', async () => {
+    const ref = await submit('hello');
+    const attempt = await toResponseStage(ref);
+    for (const piece of ['line one', '\nline two']) await pipeline.delta(ref, attempt, piece);
+    await pipeline.commitResponse(ref, { attempt, response: 'line one\nline two', usage, context, userTokens: 1, replyTokens: 4, intentLabel: 'greeting', model: 'm' });
+    expect(await dropEvents(ref)).toBe(1);
+    const all = await store.events(ref.turnId, 0);
+    expect(shape(all)).toEqual([
+      [1, 'status', '{"status":"queued","stage":null}'],
+      [2, 'status', '{"status":"running","stage":"intent"}'],
+      [3, 'status', '{"status":"running","stage":"response"}'],
+      [4, 'delta', JSON.stringify({ text: 'line one\nline two' })],
+      [5, 'done', ''],
+    ]);
+    expect(await store.events(ref.turnId, 3)).toEqual(all.slice(3));
+    expect(await store.events(ref.turnId, 5)).toEqual([]);
+  });
+
+  it('replays a cancelled turn as queued and done', async () => {
+    const first = await submit('first');
+    const second = await submit('second', first.sessionId);
+    expect((await store.cancel('t', second.turnId)).kind).toBe('cancelled');
+    await dropEvents(second);
+    expect(shape(await store.events(second.turnId, 0))).toEqual([[1, 'status', '{"status":"queued","stage":null}'], [2, 'done', '']]);
+    expect(shape(await store.events(second.turnId, 1))).toEqual([[2, 'done', '']]);
+  });
+
+  it('replays a turn that failed in its response stage without a delta', async () => {
+    const ref = await submit('hello');
+    await toResponseStage(ref);
+    expect(await pipeline.fail(ref, { code: 'llm_server', message: 'boom' })).not.toBeNull();
+    await dropEvents(ref);
+    expect((await store.events(ref.turnId, 0)).map((e) => e.type)).toEqual(['status', 'status', 'status', 'done']);
+  });
+
+  it('replays nothing for a turn that has not ended, nor for an unknown one', async () => {
+    const ref = await submit('hello');
+    await toResponseStage(ref);
+    await dropEvents(ref);
+    expect(await store.events(ref.turnId, 0)).toEqual([]);
+    expect(await store.events(store.refOf(ref.sessionId, 9).turnId, 0)).toEqual([]);
+  });
+});
