@@ -41,7 +41,7 @@ export function importanceScores(units: readonly HistoryUnit[], newTurn: string)
     const text = unit.messages.map((m) => m.content).join('\n');
     const user = unit.messages.find((m) => m.role === 'user');
     let score = RECENCY * RECENCY_DECAY ** age;
-    score += OVERLAP * overlap(wanted, topicFeatures(text));
+    score += OVERLAP * overlap(wanted, text);
     if (CODE_PATTERN.test(text)) score += CODE;
     if (FIGURES_PATTERN.test(text)) score += FIGURES;
     if (NAMES_PATTERN.test(text)) score += NAMES;
@@ -52,12 +52,32 @@ export function importanceScores(units: readonly HistoryUnit[], newTurn: string)
   });
 }
 
-/** Share of the new turn's topic words found in the unit, in [0, 1]. */
-function overlap(wanted: ReadonlySet<string>, present: ReadonlySet<string>): number {
+/**
+ * Share of the new turn's topic features found in `text`, in [0, 1]: the same number as intersecting
+ * with topicFeatures(text), without building that set for every unit on every turn (it was the
+ * response worker's largest own cost; docs/performance.md, "Change 3").
+ */
+export function overlap(wanted: ReadonlySet<string>, text: string): number {
   if (wanted.size === 0) return 0;
+  const lower = text.toLowerCase();
   let hits = 0;
-  for (const feature of wanted) if (present.has(feature)) hits++;
+  for (const feature of wanted) if (hasFeature(lower, feature)) hits++;
   return hits / wanted.size;
+}
+
+const isWordChar = (c: number) => (c >= 97 && c <= 122) || (c >= 48 && c <= 57) || c === 95; // [a-z0-9_]
+
+/**
+ * A Korean feature is a syllable bigram, and any occurrence of two syllables lies inside a Hangul run;
+ * an English one is a whole run of [a-z0-9_], so the occurrence must not touch another word character.
+ */
+function hasFeature(lower: string, feature: string): boolean {
+  if (feature.charCodeAt(0) >= 0xac00) return lower.includes(feature);
+  for (let i = lower.indexOf(feature); i >= 0; i = lower.indexOf(feature, i + 1)) {
+    const end = i + feature.length;
+    if ((i === 0 || !isWordChar(lower.charCodeAt(i - 1))) && (end === lower.length || !isWordChar(lower.charCodeAt(end)))) return true;
+  }
+  return false;
 }
 
 /**
