@@ -1,6 +1,7 @@
 /** Exact token counting with the model's own tokenizer, and OpenAI's chat-format overhead. */
 export { type Encoding, ENCODINGS, encodingForModel, isEncoding } from './encoding-for-model';
 export { type TokenCounter, tokenCounter } from './token-counter';
+export { cachedCounter } from './cached-counter';
 export {
   TOKENS_PER_MESSAGE,
   TOKENS_PER_NAME,

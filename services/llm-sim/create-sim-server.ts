@@ -1,6 +1,6 @@
 import { type IncomingMessage, type Server, type ServerResponse, createServer } from 'node:http';
 import type { Logger } from 'pino';
-import { chatPromptTokens, tokenCounter } from '#libs/tokens';
+import { cachedCounter, chatPromptTokens, tokenCounter, type TokenCounter } from '#libs/tokens';
 import { answerJson, answerStream } from './answer-completion';
 import { parseChatRequest } from './chat-request';
 import { fitToMaxTokens } from './fit-to-max-tokens';
@@ -31,13 +31,21 @@ export function createSimServer(opts: SimServerOptions): Server {
   const maxBodyBytes = opts.maxBodyBytes ?? 10 * 1024 * 1024;
   const log = opts.log;
   let seq = 0;
+  // A session's history comes back with every request, and canned replies repeat: count each text once.
+  const counters = new Map<string, TokenCounter>();
+  const counterFor = (model: string) => {
+    const encoding = tokenCounter(model).encoding;
+    let c = counters.get(encoding);
+    if (!c) counters.set(encoding, (c = cachedCounter(tokenCounter(encoding), 5000)));
+    return c;
+  };
 
   function chatCompletions(res: ServerResponse, body: unknown): void {
     const parsed = parseChatRequest(body);
     if (!parsed.ok) return badRequest(res, parsed.message, parsed.param);
     const req = parsed.request;
     const k = knobs;
-    const counter = tokenCounter(req.model);
+    const counter = counterFor(req.model);
     const promptTokens = chatPromptTokens(counter, req.messages);
     const plan = planReply(req, counter, { badJsonRate: k.badJsonRate, random });
     const reply = fitToMaxTokens(counter, plan.text, req.maxTokens);

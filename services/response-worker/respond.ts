@@ -6,7 +6,7 @@ import type { Logger } from '#libs/logger';
 import type { Metrics } from '#libs/metrics';
 import { settleTurnError, type Queues, type TurnJob } from '#libs/queue';
 import type { CommitOutcome, PipelineStore } from '#libs/session';
-import { tokenCounter } from '#libs/tokens';
+import { cachedCounter, tokenCounter } from '#libs/tokens';
 import { createDeltaCoalescer } from './delta-coalescer';
 
 export interface RespondDeps {
@@ -22,6 +22,8 @@ export interface RespondDeps {
  */
 export function createRespond(d: RespondDeps) {
   const counter = tokenCounter(d.model);
+  // The system prompts (one per state) and a session's summary come back turn after turn.
+  const promptCounter = cachedCounter(counter, 1000);
   // The pool is what importance scoring may choose from; more could never fit the budget anyway.
   const pool = { maxTokens: d.budget * 4, maxMessages: 400 };
 
@@ -38,7 +40,7 @@ export function createRespond(d: RespondDeps) {
       const built = buildContext({
         systemPrompt: composeSystemPrompt(snap.systemPrompt, snap.state as ConversationState, d.tables),
         summary: snap.summary?.text ?? null, history: snap.history, newTurn: snap.input, newTurnTokens: userTokens,
-        budget: d.budget, count: (t) => counter.count(t), importance: d.importance,
+        budget: d.budget, count: (t) => promptCounter.count(t), importance: d.importance,
         totalHistory: { messages: snap.messageCount, tokens: snap.totalTokens },
       });
       const deltas = createDeltaCoalescer(async (text) => {
