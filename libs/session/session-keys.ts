@@ -10,7 +10,11 @@ export interface SessionKeys {
   tag: string;
   /** The order every per-session script expects in KEYS (see session-scripts.ts). */
   scriptKeys: [string, string, string, string, string, string, string];
-  /** Prefix of the per-turn event lists: `<eventPrefix><seq>` (also the pub/sub channel). */
+  /**
+   * Prefix of the per-turn event lists: `<eventPrefix><seq>` (also the pub/sub channel). Segment `ev:`, not
+   * the previous layout's `e:`, whose keys are STREAMs: list commands never meet one (WRONGTYPE) after an
+   * upgrade, and those keys expire on their own, with their session or a day after their last event.
+   */
   eventPrefix: string;
 }
 
@@ -34,7 +38,7 @@ export function sessionKeys(namespace: string, partitions: number, sessionId: st
       `${base}i:${sessionId}`, // 6 idempotency keys
       `${base}inflight`, //       7 partition index: session -> time its active turn was handed over
     ],
-    eventPrefix: `${base}e:${sessionId}:`,
+    eventPrefix: `${base}ev:${sessionId}:`,
   };
 }
 

@@ -333,9 +333,10 @@ return {'ok', v}
 /**
  * Events read. ARGV: 4 seq, 5 list index to read from (= the id after which to read). Returns
  * {'ok', rows} with the events from there, oldest first. Only when there are none and the list does not
- * exist at all (a session kept forever drops a turn's events a day after its last one) does it look
- * further and return {'gone', turn fields} (TURN_FIELDS, {} for an unknown turn), from which the caller
- * replays an ended turn: the common read is still one round trip and one LRANGE.
+ * exist at all (a session kept forever drops a turn's events a day after its last one; a turn from
+ * before the lists' key segment has none under it) does it look further and return {'gone', turn
+ * fields} (TURN_FIELDS, {} for an unknown turn), from which the caller replays an ended turn: the
+ * common read is still one round trip and one LRANGE.
  */
 export const READ_EVENTS = `${PRELUDE}${TURN_FIELDS}
 local key = evp .. ARGV[4]

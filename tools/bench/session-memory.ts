@@ -39,8 +39,8 @@ const per1000 = (bytes: Record<string, number>, n: number) => {
 export async function turnqMemory(redis: Redis, namespace: string, target: BenchTarget, o: { sessions: number; turns: number }): Promise<SessionMemory> {
   const ids = new Set(await idleSessions(target, o.sessions, o.turns));
   const group = (key: string): string | null => {
-    const own = /^\{[^}]+\}:([smtqhie]):(ses_[0-9A-Za-z]{20})/.exec(key);
-    if (own) return ids.has(own[2]) ? (own[1] === 'e' ? 'eventStreams' : 'sessionKeys') : null;
+    const own = /^\{[^}]+\}:([smtqhi]|ev):(ses_[0-9A-Za-z]{20})/.exec(key);
+    if (own) return ids.has(own[2]) ? (own[1] === 'ev' ? 'eventStreams' : 'sessionKeys') : null;
     const job = /:(?:turn-trn_|summary-ses_)([0-9A-Za-z]{20})/.exec(key);
     return job && ids.has(`ses_${job[1]}`) ? 'finishedJobs' : null;
   };
