@@ -2,8 +2,8 @@ import { createRedis } from '#libs/redis';
 import { createPipelineStore, createSessionStore, type TurnRef } from './index';
 
 /**
- * Keys the previous layout wrote (turn events as STREAMs under `e:`) are still there after an upgrade
- * until they expire: reading and writing a session around them never fails.
+ * Keys the previous layout wrote (turn events as STREAMs under `e:`, a turn's reply in ':out') are still
+ * there after an upgrade until they expire: reading and writing a session around them never fails.
  */
 describe('keys of the previous layout', () => {
   const redis = createRedis(process.env.REDIS_URL!, 'worker');
@@ -51,6 +51,19 @@ describe('keys of the previous layout', () => {
     const next = await submit(s.id, 'after the upgrade');
     await complete(next, 'new reply');
     expect((await store.events(next.turnId, 0)).map((e) => e.type)).toEqual(['status', 'status', 'status', 'done']);
+    expect(await store.remove('t', s.id)).toBe(true);
+  });
+
+  it('reads the reply of a turn that kept it in ":out" and has no ":oi"', async () => {
+    const s = await store.create('t', {});
+    const old = await submit(s.id, 'before the upgrade');
+    const reply = 'kept "twice" \n before 😀';
+    await complete(old, reply);
+    const turns = store.keysOf(s.id).scriptKeys[2];
+    await redis.multi().hdel(turns, '1:oi').hset(turns, '1:out', reply).exec();
+    await redis.del(store.channelOf(old.turnId)!);
+    expect(await store.getTurn('t', old.turnId)).toMatchObject({ status: 'completed', response: reply });
+    expect((await store.events(old.turnId, 3)).map((e) => [e.type, e.data])).toEqual([['delta', JSON.stringify({ text: reply })], ['done', '']]);
     expect(await store.remove('t', s.id)).toBe(true);
   });
 });

@@ -304,18 +304,22 @@ return {'ok', h, pending, redis.call('LRANGE', KEYS[5], 0, -1)}
 /**
  * A turn's fields in decodeTurn's order, or nil when the turn does not exist. A completed turn's reply is
  * read from its assistant message, at the history index ':oi' COMMIT_RESPONSE recorded: the history is
- * only ever appended to (a summary moves its cut-off, it never trims), so that index stays valid.
+ * only ever appended to (a summary moves its cut-off, it never trims), so that index stays valid. A turn
+ * completed before that has no ':oi' but its own copy of the reply in ':out', read in the same HMGET.
  */
 const TURN_FIELDS = `
 local function turn_fields(seq)
-  local names = {'st', 'sg', 'in', 'ca', 'sa', 'ia', 'ea', 'it', 'sf', 'stt', 'oi', 'us', 'cx', 'er', 'mdl'}
+  local names = {'st', 'sg', 'in', 'ca', 'sa', 'ia', 'ea', 'it', 'sf', 'stt', 'oi', 'us', 'cx', 'er', 'mdl', 'out'}
   local fields = {}
   for i, n in ipairs(names) do fields[i] = seq .. ':' .. n end
   local v = redis.call('HMGET', KEYS[3], unpack(fields))
   if not v[1] then return nil end
+  local out = table.remove(v)
   if v[11] then
     local m = redis.call('LINDEX', KEYS[2], v[11])
     v[11] = m and cjson.decode(m).c or false
+  else
+    v[11] = out
   end
   for i = 1, #v do if not v[i] then v[i] = '' end end
   return v
