@@ -5,6 +5,8 @@ import type { GatewayDeps } from './gateway-deps';
 export interface FollowOptions {
   /** Deliver events after this id (0: from the first). */
   after: number;
+  /** The turn had ended before the call: its stream is whole, so deliver what is after `after` and stop. */
+  ended?: boolean;
   heartbeatMs: number;
   /** Aborted when the client is gone: the loop stops at its next step. */
   signal: AbortSignal;
@@ -37,7 +39,7 @@ export async function followTurnEvents({ store, hub }: Pick<GatewayDeps, 'store'
         last = e.id;
         if (e.type === 'done') return;
       }
-      if (o.signal.aborted) return;
+      if (o.signal.aborted || o.ended) return;
       if (pending) continue;
       const woke = await new Promise<boolean>((resolve) => {
         const timer = setTimeout(() => resolve(false), o.heartbeatMs);

@@ -148,6 +148,9 @@ describe('turns API', () => {
     const resumed = await readSse(url, 2);
     expect(resumed.map((e) => e.id)).toEqual(live.slice(2).map((e) => e.id));
     expect(await readSse(url)).toEqual(live);
+    // a client already at (or past) the end of an ended turn gets a closed, empty stream, not keep-alives forever
+    expect(await readSse(url, live.length)).toEqual([]);
+    expect(await readSse(url, live.length + 7)).toEqual([]);
     expect((await api.http('GET', '/v1/turns/trn_AAAAAAAAAAAAAAAAAAAA_1/events')).status).toBe(404);
   });
 

@@ -1,4 +1,5 @@
 import { Router } from 'express';
+import { TERMINAL } from '#libs/session';
 import { HttpProblem } from '../http-problem';
 import { abortOnClose, followTurnEvents, writeSse } from '../follow-turn-events';
 import type { GatewayDeps } from '../gateway-deps';
@@ -15,7 +16,8 @@ export function turnEventsRouter(deps: GatewayDeps): Router {
   r.get('/v1/turns/:turnId/events', async (req, res) => {
     const tenant: string = res.locals.tenant;
     const turnId = req.params.turnId;
-    if (!(await store.getTurn(tenant, turnId))) throw new HttpProblem(404, `turnId: no turn ${JSON.stringify(turnId.slice(0, 64))}`);
+    const turn = await store.getTurn(tenant, turnId);
+    if (!turn) throw new HttpProblem(404, `turnId: no turn ${JSON.stringify(turnId.slice(0, 64))}`);
     const raw = req.get('last-event-id') ?? (typeof req.query.lastEventId === 'string' ? req.query.lastEventId : '0');
     const after = /^\d{1,9}$/.test(raw.trim()) ? Number(raw.trim()) : 0;
 
@@ -25,7 +27,8 @@ export function turnEventsRouter(deps: GatewayDeps): Router {
     const closed = abortOnClose(res).signal;
     try {
       await followTurnEvents(deps, turnId, {
-        after, heartbeatMs, signal: closed,
+        // a client already past the end of an ended turn (Last-Event-ID ≥ its last id) gets an empty, closed stream
+        after, heartbeatMs, signal: closed, ended: TERMINAL.has(turn.status),
         onEvent: async (e) => {
           const data = e.type === 'done' ? JSON.stringify(await store.getTurn(tenant, turnId)) : e.data;
           await writeSse(res, `id: ${e.id}\nevent: ${e.type}\ndata: ${data}\n\n`);
