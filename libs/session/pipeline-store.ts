@@ -78,9 +78,11 @@ export function createPipelineStore(opts: StoreOptions) {
     async commitResponse(t: TurnRef, c: {
       attempt: number; response: string; usage: Usage; context: ContextReport;
       userTokens: number; replyTokens: number; intentLabel: string; model: string;
+      /** The end of the reply not yet sent as a delta: it goes out as the last delta, just before `done`. */
+      tail?: string;
     }): Promise<CommitOutcome | null> {
       const r = await scripts.commitResponse(...args(t.sessionId), t.seq, c.attempt, c.response, JSON.stringify(c.usage),
-        JSON.stringify(c.context), c.userTokens, c.replyTokens, c.intentLabel, c.model);
+        JSON.stringify(c.context), c.userTokens, c.replyTokens, c.intentLabel, c.model, c.tail ? JSON.stringify({ text: c.tail }) : '');
       if (r[0] !== 'ok') return null;
       return { next: nextOf(t.sessionId, r[1]), messageCount: Number(r[2]), totalTokens: Number(r[3]), covers: Number(r[4]), coveredTokens: Number(r[5]), totalMs: Number(r[6]) };
     },

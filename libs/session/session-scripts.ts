@@ -31,6 +31,15 @@ local function emit(seq, etype, data)
   -- it: the list's first event set it and its last ('done') sets it again.
   if etype ~= 'delta' then redis.call('EXPIRE', key, ttl > 0 and ttl or 86400) end
   redis.call('PUBLISH', key, n .. '\\n' .. etype .. '\\n' .. data)
+  if etype == 'done' then
+    -- a gateway holding the submitting request open (?wait) named its reply channel: one message there,
+    -- instead of that gateway subscribing to the turn's channel and hearing every event of the turn
+    local rt = redis.call('HGET', KEYS[3], seq .. ':rt')
+    if rt then
+      redis.call('PUBLISH', rt, key)
+      redis.call('HDEL', KEYS[3], seq .. ':rt')
+    end
+  end
   return n
 end
 -- hands the session to the next queued turn, or releases it; returns the next seq or 0
@@ -51,7 +60,8 @@ end
 `;
 
 /**
- * Submit. ARGV: 4 tenant, 5 content, 6 idempotency key or '', 7 max pending, 8 idempotency window ms.
+ * Submit. ARGV: 4 tenant, 5 content, 6 idempotency key or '', 7 max pending, 8 idempotency window ms,
+ * 9 reply channel or '' (the turn's `done` is also announced there, with the turn's channel as payload).
  * Guarantees: checks run existence → conflict → capacity and a refused turn stores nothing; the same
  * key within the window returns the first turn's seq even for parallel requests (the script is atomic);
  * a turn becomes the active one only when the session is idle, so at most one turn per session is ever
@@ -77,6 +87,7 @@ if s[2] and redis.call('HGET', KEYS[3], s[2] .. ':st') == 'queued' then pending 
 if pending >= tonumber(ARGV[7]) then return {'full', pending} end
 local seq = redis.call('HINCRBY', KEYS[1], 'seq', 1)
 redis.call('HSET', KEYS[3], seq .. ':st', 'queued', seq .. ':in', ARGV[5], seq .. ':ca', now)
+if ARGV[9] ~= '' then redis.call('HSET', KEYS[3], seq .. ':rt', ARGV[9]) end
 if ARGV[6] ~= '' then
   redis.call('HSET', KEYS[6], ARGV[6], seq .. ':' .. hash .. ':' .. now)
 end
@@ -188,7 +199,7 @@ return emit(seq, 'delta', ARGV[6])
 
 /**
  * Response commit. ARGV: 4 seq, 5 attempt, 6 reply, 7 usage JSON, 8 context JSON, 9 user tokens,
- * 10 reply tokens, 11 intent label, 12 model. Fenced on owner + running + attempt, so it takes effect
+ * 10 reply tokens, 11 intent label, 12 model, 13 last delta event JSON or '' (the reply's unsent end). Fenced on owner + running + attempt, so it takes effect
  * at most once per turn however often the job runs (invariant 2). Appends the user and assistant
  * messages, marks the turn completed, ends its stream and hands the session to the next queued turn.
  * Returns {'ok', next, messageCount, totalTokens, covers, coveredTokens, totalMs}.
@@ -208,6 +219,7 @@ local tt = redis.call('HINCRBY', KEYS[1], 'tt', tonumber(ARGV[9]) + tonumber(ARG
 -- the reply is kept once, as the assistant message: the turn records where it is (':oi', see READ_TURN)
 redis.call('HSET', KEYS[3], seq .. ':st', 'completed', seq .. ':sg', '', seq .. ':oi', len - 1,
   seq .. ':us', ARGV[7], seq .. ':cx', ARGV[8], seq .. ':ea', now, seq .. ':mdl', ARGV[12])
+if ARGV[13] ~= '' then emit(seq, 'delta', ARGV[13]) end
 emit(seq, 'done', '')
 local nxt = handoff(now)
 touch(now)

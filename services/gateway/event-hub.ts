@@ -1,17 +1,30 @@
+import { randomBytes } from 'node:crypto';
 import type { Redis } from 'ioredis';
 import type { StreamEvent } from '#libs/session';
 
 type Listener = (e: StreamEvent) => void;
 
+/** How long an end announced before anyone waited for it is remembered (see awaitReply). */
+const EARLY_REPLY_MS = 60_000;
+
 /**
  * Fans Redis pub/sub announcements of turn events out to this gateway's SSE streams and ?wait requests,
- * over one subscriber connection: a channel is subscribed while at least one local listener needs it.
- * Announcements are only wake-ups; the event stream in Redis stays the source of truth, so any replica
- * can serve any stream and a missed announcement costs latency, never an event.
+ * over one subscriber connection: a turn's channel is subscribed while at least one local listener
+ * needs it. Announcements are only wake-ups; the event list in Redis stays the source of truth, so any
+ * replica can serve any stream and a missed announcement costs latency, never an event.
+ *
+ * A request that submits a turn and waits for it (`?wait`) needs only the end: it names this gateway's
+ * reply channel in SUBMIT, and the turn's `done` is announced there too. That saves the wait a
+ * SUBSCRIBE, an UNSUBSCRIBE and every other event of the turn (docs/performance.md, "Change 3").
  */
-export function createEventHub(subscriber: Redis) {
+export async function createEventHub(subscriber: Redis, namespace: string) {
   const listeners = new Map<string, Set<Listener>>();
+  const replyChannel = `${namespace}:reply:${randomBytes(8).toString('hex')}`;
+  const waiting = new Map<string, () => void>();
+  const early = new Map<string, number>(); // turn channel -> when its end arrived with nobody waiting yet
+
   subscriber.on('message', (channel: string, message: string) => {
+    if (channel === replyChannel) return onReply(message);
     const set = listeners.get(channel);
     if (!set) return;
     const a = message.indexOf('\n');
@@ -19,8 +32,40 @@ export function createEventHub(subscriber: Redis) {
     const e: StreamEvent = { id: Number(message.slice(0, a)), type: message.slice(a + 1, b), data: message.slice(b + 1) };
     for (const l of set) l(e);
   });
+  await subscriber.subscribe(replyChannel);
+
+  function onReply(turnChannel: string): void {
+    const resolve = waiting.get(turnChannel);
+    if (resolve) return resolve();
+    // The end can be read off the subscriber connection before SUBMIT's reply off the other one.
+    const now = Date.now();
+    early.set(turnChannel, now);
+    for (const [c, at] of early) {
+      if (now - at < EARLY_REPLY_MS) break;
+      early.delete(c);
+    }
+  }
 
   return {
+    /** Pass to SUBMIT as its reply channel, then call awaitReply for the new turn. */
+    replyChannel,
+
+    /** Resolves true when the turn submitted with `replyChannel` ends, false after `ms`. */
+    awaitReply(turnChannel: string, ms: number): Promise<boolean> {
+      if (early.delete(turnChannel)) return Promise.resolve(true);
+      return new Promise((resolve) => {
+        const timer = setTimeout(() => {
+          waiting.delete(turnChannel);
+          resolve(false);
+        }, ms);
+        waiting.set(turnChannel, () => {
+          clearTimeout(timer);
+          waiting.delete(turnChannel);
+          resolve(true);
+        });
+      });
+    },
+
     async subscribe(channel: string, listener: Listener): Promise<() => Promise<void>> {
       let set = listeners.get(channel);
       if (!set) {
@@ -40,7 +85,7 @@ export function createEventHub(subscriber: Redis) {
       };
     },
 
-    /** Resolves true once the turn's `done` event is announced, false after `ms`. */
+    /** Resolves true once the turn's `done` is announced on its own channel, false after `ms`. */
     async waitForDone(channel: string, ms: number, alreadyDone: () => Promise<boolean>): Promise<boolean> {
       let resolve!: (v: boolean) => void;
       const done = new Promise<boolean>((r) => { resolve = r; });
@@ -62,4 +107,4 @@ export function createEventHub(subscriber: Redis) {
   };
 }
 
-export type EventHub = ReturnType<typeof createEventHub>;
+export type EventHub = Awaited<ReturnType<typeof createEventHub>>;

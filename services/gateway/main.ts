@@ -21,7 +21,7 @@ async function main(): Promise<void> {
   const metrics = createMetrics({ service: 'gateway' });
   const store = createSessionStore({ redis, namespace: config.namespace, partitions: config.partitions, ttlSeconds: config.sessionTtlSeconds });
   const queues = createQueues({ connection: redis, namespace: config.namespace, partitions: config.partitions, attempts: config.jobs.attempts, backoffMs: config.jobs.backoffMs, sessionTtlSeconds: config.sessionTtlSeconds });
-  const hub = createEventHub(subscriber);
+  const hub = await createEventHub(subscriber, config.namespace);
   const app = createApp({
     redis, store, queues, hub, metrics, logger, apiKeys: config.apiKeys, adminKey: config.adminKey, maxPendingTurns: config.maxPendingTurns,
     rateLimitPerMinute: config.rateLimitPerMinute, namespace: config.namespace, partitions: config.partitions,

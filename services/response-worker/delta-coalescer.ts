@@ -7,30 +7,31 @@ export function createDeltaCoalescer(write: (text: string) => Promise<boolean>, 
   let buffer = '';
   let timer: NodeJS.Timeout | null = null;
   let chain: Promise<boolean> = Promise.resolve(true);
-  let refused = false;
 
-  function flush(): Promise<boolean> {
-    if (timer) clearTimeout(timer);
+  function flush(): void {
     timer = null;
-    if (buffer) {
-      const text = buffer;
-      buffer = '';
-      chain = chain.then((ok) => (ok ? write(text) : false)).then((ok) => {
-        if (!ok) refused = true;
-        return ok;
-      });
-    }
-    return chain;
+    const text = buffer;
+    buffer = '';
+    chain = chain.then((ok) => (ok ? write(text) : false));
+    chain.catch(() => undefined); // a failed write surfaces from takeRest(), not as an unhandled rejection
   }
 
   return {
     push(text: string): void {
       buffer += text;
-      timer ??= setTimeout(() => void flush().catch(() => undefined), intervalMs);
+      timer ??= setTimeout(flush, intervalMs);
     },
-    flush,
-    get refused(): boolean {
-      return refused;
+    /**
+     * Waits for the writes under way and hands back what is still buffered, for the caller to write with
+     * its commit (one round trip less per reply); false once a write was refused.
+     */
+    async takeRest(): Promise<string | false> {
+      if (timer) clearTimeout(timer);
+      timer = null;
+      if (!(await chain)) return false;
+      const rest = buffer;
+      buffer = '';
+      return rest;
     },
   };
 }

@@ -52,9 +52,10 @@ export function createRespond(d: RespondDeps) {
         model: d.model, operation: 'chat', messages: built.messages, maxTokens: d.maxReplyTokens, signal: abort.signal,
         onDelta: (t) => deltas.push(t),
       });
-      if (!(await deltas.flush())) return;
+      const tail = await deltas.takeRest();
+      if (tail === false) return;
       const outcome = await d.pipeline.commitResponse(ref, {
-        attempt: snap.attempt, response: reply.text, usage: reply.usage, context: built.report,
+        attempt: snap.attempt, response: reply.text, tail, usage: reply.usage, context: built.report,
         userTokens, replyTokens: counter.count(reply.text), intentLabel: snap.intent?.label ?? 'unknown', model: reply.model,
       });
       if (!outcome) return;

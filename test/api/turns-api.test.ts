@@ -134,6 +134,31 @@ describe('turns API', () => {
     expect((await api.http('DELETE', '/v1/turns/trn_AAAAAAAAAAAAAAAAAAAA_1')).status).toBe(404);
   });
 
+  it('answers a waiting submit when its turn ends however it ends, over the gateway reply channel, and 202 when the wait runs out', async () => {
+    await simConfig(stack, { latencyMs: 1500 });
+    const s = await api.session();
+    await api.submit(s.id, 'first');
+    const waiting = api.submit(s.id, 'second', '?wait=20');
+    const second = `trn_${s.id.slice(4)}_2`;
+    const turns = sessionKeys(stack.namespace, 1, s.id).scriptKeys[2];
+    await until('the second turn to be stored with its reply channel', async () => (await redis.hget(turns, '2:rt')) !== null);
+    // the wait hears only the end, on the gateway's channel: nobody subscribes to the turn's own channel
+    expect(await redis.pubsub('NUMSUB', sessionKeys(stack.namespace, 1, s.id).eventPrefix + 2)).toEqual([expect.any(String), 0]);
+    const t0 = Date.now();
+    expect((await api.http('DELETE', `/v1/turns/${second}`)).status).toBe(200);
+    const cancelled = await waiting;
+    expect(Date.now() - t0).toBeLessThan(1000);
+    expect(cancelled.status).toBe(200);
+    expect(cancelled.json).toMatchObject({ turnId: second, status: 'cancelled' });
+    expect(await redis.hexists(turns, '2:rt')).toBe(0); // the end took the reply channel along
+
+    const late = await api.submit(s.id, 'third', '?wait=1'); // still behind 'first'
+    expect(late.status).toBe(202);
+    expect(late.json.status).toMatch(/queued|running/);
+    await simConfig(stack, { latencyMs: 0 });
+    expect((await api.waitTurn(late.json.turnId, 20_000)).status).toBe('completed');
+  });
+
   it('streams status, deltas and done over SSE and resumes after Last-Event-ID', async () => {
     const s = await api.session();
     const t = await api.submit(s.id, 'Tell me a long story about queues.');

@@ -30,7 +30,9 @@ export function turnsRouter(deps: GatewayDeps): Router {
     const body = parseOr400(submitTurnBody, req.body, 'body');
     const idemHeader = req.get('idempotency-key');
     const idem = idemHeader === undefined ? undefined : parseOr400(idempotencyKey, idemHeader, 'header.Idempotency-Key');
-    const result = await store.submit(tenant, String(req.params.id), { content: body.content, idempotencyKey: idem, maxPending: deps.maxPendingTurns });
+    const result = await store.submit(tenant, String(req.params.id), {
+      content: body.content, idempotencyKey: idem, maxPending: deps.maxPendingTurns, replyTo: query.wait ? hub.replyChannel : undefined,
+    });
     switch (result.kind) {
       case 'not_found': throw new HttpProblem(404, `sessionId: no session ${JSON.stringify(String(req.params.id).slice(0, 64))}`);
       case 'conflict': throw new HttpProblem(409, `header.Idempotency-Key: already used for turn ${result.turnId} with a different content`);
@@ -41,12 +43,18 @@ export function turnsRouter(deps: GatewayDeps): Router {
         return;
       }
       case 'created': {
+        // Waiting starts before the job exists; an end announced even sooner (a racing cancel) is kept by the hub.
+        const replied = query.wait ? hub.awaitReply(store.channelOf(result.turn.turnId)!, query.wait * 1000) : null;
         if (result.dispatch) {
           // A failed add leaves an active turn without a job; the reconciler re-adds it, so the turn is accepted.
           await queues.addTurn('intent', result.dispatch).catch((err: Error) =>
             logger.warn({ turnId: result.dispatch?.turnId, err: err.message }, 'dispatch failed; the reconciler will retry'));
         }
-        const turn = await settle(tenant, result.turn, query.wait);
+        let turn = result.turn;
+        if (replied) {
+          await replied; // ended, or the wait ran out: either way the answer is the turn as it is now
+          turn = (await store.getTurn(tenant, turn.turnId)) ?? turn;
+        }
         res.status(TERMINAL.has(turn.status) ? 200 : 202).location(`/v1/turns/${turn.turnId}`).json(turn);
       }
     }

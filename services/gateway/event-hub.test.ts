@@ -1,0 +1,40 @@
+import { createRedis } from '#libs/redis';
+import { createEventHub, type EventHub } from './event-hub';
+
+describe('event hub reply channel', () => {
+  const subscriber = createRedis(process.env.REDIS_URL!, 'worker');
+  const publisher = createRedis(process.env.REDIS_URL!, 'worker');
+  let hub: EventHub;
+  beforeAll(async () => { hub = await createEventHub(subscriber, `hub-test-${process.pid}`); });
+  afterAll(() => { subscriber.disconnect(); publisher.disconnect(); });
+  const announced = (turnChannel: string) => publisher.publish(hub.replyChannel, turnChannel);
+
+  it('resolves the wait for a turn when its end is announced, and only that wait', async () => {
+    const a = hub.awaitReply('turn-a', 5000);
+    let bEnded = false;
+    const b = hub.awaitReply('turn-b', 300).then((v) => { bEnded = v; return v; });
+    expect(await announced('turn-a')).toBe(1); // exactly one subscriber: this hub
+    expect(await a).toBe(true);
+    expect(await b).toBe(false); // ran out
+    expect(bEnded).toBe(false);
+  });
+
+  it('keeps an end that arrives before anyone waits (read off the subscriber before SUBMIT’s reply)', async () => {
+    await announced('turn-early');
+    await new Promise((r) => setTimeout(r, 50)); // the message is in
+    const t0 = Date.now();
+    expect(await hub.awaitReply('turn-early', 5000)).toBe(true);
+    expect(Date.now() - t0).toBeLessThan(50);
+    expect(await hub.awaitReply('turn-early', 100)).toBe(false); // used once
+  });
+
+  it('gives every gateway its own reply channel', async () => {
+    const other = createRedis(process.env.REDIS_URL!, 'worker');
+    try {
+      const second = await createEventHub(other, `hub-test-${process.pid}`);
+      expect(second.replyChannel).not.toBe(hub.replyChannel);
+    } finally {
+      other.disconnect();
+    }
+  });
+});
