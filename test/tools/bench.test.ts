@@ -29,11 +29,12 @@ describe('turnq bench --quick', () => {
       for (const c of design.costByLength) expect(c.medianMs).toBeGreaterThan(0);
       expect(design.redisCommandsPerTurn.perTurn).toBeGreaterThan(0);
       expect(design.cpuPerTurn.totalMsPerTurn).toBeGreaterThan(0);
+      expect(design.overheadAtHalfSaturation.cpuPerTurn.totalMsPerTurn).toBeGreaterThan(0);
       expect(design.memoryPer1000IdleSessions.bytesPer1000.total).toBeGreaterThan(0);
     }
     // The designs differ where the issue says they do: one JSON value per session vs a handful of keys.
     expect(b.baseline.redisCommandsPerTurn.perTurn).toBeLessThan(b.turnq.redisCommandsPerTurn.perTurn);
-    expect(Object.keys(b.turnq.memoryPer1000IdleSessions.bytesPer1000)).toEqual(expect.arrayContaining(['sessionKeys', 'eventStreams', 'total']));
+    expect(Object.keys(b.turnq.memoryPer1000IdleSessions.bytesPer1000)).toEqual(expect.arrayContaining(['sessionKeys', 'eventLists', 'total']));
 
     expect(b.littlesLaw).toMatchObject({ llmMs: 1000, sessions: 200 });
     expect(b.littlesLaw.measuredTurnsPerSec).toBeGreaterThan(0);

@@ -4,6 +4,9 @@ import type { BenchResults, DesignResult } from './run-bench';
 const mb = (bytes: number | undefined) => (bytes === undefined ? '—' : `${(bytes / 1024 / 1024).toFixed(2)} MB`);
 const ms = (v: number | null | undefined) => (v === null || v === undefined ? '—' : `${v >= 100 ? Math.round(v) : v.toFixed(1)} ms`);
 
+const cpu = (c: DesignResult['cpuPerTurn']) =>
+  `${c.totalMsPerTurn} ms (machine ${Math.round(c.busyShare * 100)}% busy${c.otherShare ? `, +${Math.round(c.otherShare * 100)}% others` : ''})`;
+
 function designRows(d: DesignResult | undefined, lengths: number[]) {
   const c = (len: number) => d?.costByLength.find((x) => x.length === len);
   const mem = d?.memoryPer1000IdleSessions.bytesPer1000;
@@ -13,21 +16,22 @@ function designRows(d: DesignResult | undefined, lengths: number[]) {
     d ? `${ms(d.overheadAtHalfSaturation.latencyMs.p50)} / ${ms(d.overheadAtHalfSaturation.latencyMs.p99)} @ ${d.overheadAtHalfSaturation.rate}/s` : '—',
     ...lengths.map((len) => (c(len) ? `${ms(c(len)!.medianMs)}` : '—')),
     d ? `${d.redisCommandsPerTurn.perTurn}` : '—',
-    d ? `${d.cpuPerTurn.totalMsPerTurn} ms (machine ${Math.round(d.cpuPerTurn.busyShare * 100)}% busy${d.cpuPerTurn.otherShare ? `, +${Math.round(d.cpuPerTurn.otherShare * 100)}% others` : ''})` : '—',
+    d ? cpu(d.cpuPerTurn) : '—',
+    d ? cpu(d.overheadAtHalfSaturation.cpuPerTurn) : '—',
     mem ? `${mb(mem.total)}${parts ? ` (${parts})` : ''}` : '—',
   ];
 }
 
 /** The side-by-side table and the targets, for the terminal. */
 export function formatBench(r: BenchResults, targets: TargetResult[], lengths: number[], header: string): string {
-  const labels = ['turns/s at saturation', 'overhead p50 / p99 at 50%', ...lengths.map((l) => `cost per turn at length ${l}`), 'Redis commands per turn', 'CPU per turn, all processes', 'memory per 1,000 idle sessions'];
+  const labels = ['turns/s at saturation', 'overhead p50 / p99 at 50%', ...lengths.map((l) => `cost per turn at length ${l}`), 'Redis commands per turn', 'CPU per turn at saturation', 'CPU per turn at 50%', 'memory per 1,000 idle sessions'];
   const base = designRows(r.baseline, lengths);
   const tq = designRows(r.turnq, lengths);
   const raw = labels.map(() => '—');
   if (r.rawBullmq) {
     raw[0] = `${r.rawBullmq.jobsPerSec} jobs/s`;
-    raw[labels.length - 3] = `${r.rawBullmq.redisCommandsPerJob.perTurn} per job`;
-    raw[labels.length - 2] = `${r.rawBullmq.cpuPerJob.totalMsPerTurn} ms per job`;
+    raw[labels.length - 4] = `${r.rawBullmq.redisCommandsPerJob.perTurn} per job`;
+    raw[labels.length - 3] = `${r.rawBullmq.cpuPerJob.totalMsPerTurn} ms per job`;
   }
   const tok = (lib: string) => r.tokenizer?.find((t) => t.library.startsWith(lib));
   labels.push('tokenizer µs per token');

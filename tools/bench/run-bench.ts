@@ -15,7 +15,8 @@ import { measureTokenizers, type TokenizerSpeed } from './tokenizer-speed';
 
 export interface DesignResult {
   saturation: Throughput & { tried: Array<{ sessions: number; turnsPerSec: number }> };
-  overheadAtHalfSaturation: Throughput & { rate: number };
+  /** With the CPU it took: on a VM a process that sleeps between messages pays more per message (docs/performance.md). */
+  overheadAtHalfSaturation: Throughput & { rate: number; cpuPerTurn: ReturnType<typeof cpuPerTurn> };
   costByLength: LengthCost[];
   redisCommandsPerTurn: CommandsPerTurn;
   /** CPU ms per turn by process during the saturation runs: where a CPU-bound machine's time goes. */
@@ -53,8 +54,10 @@ async function measureDesign(target: BenchTarget, redis: Redis, o: BenchOptions,
   const rate = Math.max(1, best.turnsPerSec / 2);
   // Enough sessions that each gets only a couple of turns, like the saturation runs' sessions: the
   // baseline's cost grows with history, and its capacity was measured on short conversations.
-  const overhead = await atRate(target, { rate, durationMs: o.durationMs, warmupMs: 1000, pool: Math.max(64, Math.ceil((rate * (o.durationMs + 1000)) / 2000)) });
-  log(`${target.name}: at ${overhead.rate} turns/s: p50 ${overhead.latencyMs.p50} ms, p99 ${overhead.latencyMs.p99} ms`);
+  const cpuAtRate = sampleCpu(procs());
+  const measured = await atRate(target, { rate, durationMs: o.durationMs, warmupMs: 1000, pool: Math.max(64, Math.ceil((rate * (o.durationMs + 1000)) / 2000)) });
+  const overhead = { ...measured, cpuPerTurn: cpuPerTurn(cpuAtRate, sampleCpu(procs()), measured.allTurns, cpus().length) };
+  log(`${target.name}: at ${overhead.rate} turns/s: p50 ${overhead.latencyMs.p50} ms, p99 ${overhead.latencyMs.p99} ms; CPU per turn ${overhead.cpuPerTurn.totalMsPerTurn} ms, machine ${Math.round(overhead.cpuPerTurn.busyShare * 100)}% busy with these`);
   const cost = await costByLength(target, { lengths: o.lengths, window: o.window });
   log(`${target.name}: cost per turn ${cost.map((c) => `@${c.length} ${c.medianMs} ms`).join(', ')}`);
   const mem = await memory();

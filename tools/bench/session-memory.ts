@@ -40,7 +40,7 @@ export async function turnqMemory(redis: Redis, namespace: string, target: Bench
   const ids = new Set(await idleSessions(target, o.sessions, o.turns));
   const group = (key: string): string | null => {
     const own = /^\{[^}]+\}:([smtqhi]|ev):(ses_[0-9A-Za-z]{20})/.exec(key);
-    if (own) return ids.has(own[2]) ? (own[1] === 'ev' ? 'eventStreams' : 'sessionKeys') : null;
+    if (own) return ids.has(own[2]) ? (own[1] === 'ev' ? 'eventLists' : 'sessionKeys') : null;
     const job = /:(?:turn-trn_|summary-ses_)([0-9A-Za-z]{20})/.exec(key);
     return job && ids.has(`ses_${job[1]}`) ? 'finishedJobs' : null;
   };
