@@ -4,7 +4,7 @@
  * with the client in a closed loop (64 in flight: both stay busy and batch) and at fixed open-loop
  * rates (both wake up for nearly every request). No turnq code is involved: it explains why turnq's
  * CPU per turn at half its saturation throughput is about twice that at saturation, and so why the
- * machine is nearly busy at "50% of saturation" (docs/performance.md, "Change 3").
+ * machine is nearly busy at "50% of saturation" (docs/performance.md, "Why the two remaining targets miss").
  * Run: `npm run build && node dist/scripts/bench-wakeup-cost.js`.
  */
 import { fork } from 'node:child_process';

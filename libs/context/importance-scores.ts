@@ -55,7 +55,7 @@ export function importanceScores(units: readonly HistoryUnit[], newTurn: string)
 /**
  * Share of the new turn's topic features found in `text`, in [0, 1]: the same number as intersecting
  * with topicFeatures(text), without building that set for every unit on every turn (it was the
- * response worker's largest own cost; docs/performance.md, "Change 3").
+ * response worker's largest own cost; docs/performance.md, "Change 2").
  */
 export function overlap(wanted: ReadonlySet<string>, text: string): number {
   if (wanted.size === 0) return 0;

@@ -6,7 +6,28 @@
  * on the skew between gateway and worker hosts. Event lists and channels are built from ARGV[3]; they
  * share the hash tag, as BullMQ's own scripts build job keys.
  */
-const PRELUDE = `
+
+/** The fields of a turn's record, in decodeTurn's order, the reply read from its history message. */
+const TURN_FIELDS = `
+local function turn_fields(seq)
+  local names = {'st', 'sg', 'in', 'ca', 'sa', 'ia', 'ea', 'it', 'sf', 'stt', 'oi', 'us', 'cx', 'er', 'mdl', 'out'}
+  local fields = {}
+  for i, n in ipairs(names) do fields[i] = seq .. ':' .. n end
+  local v = redis.call('HMGET', KEYS[3], unpack(fields))
+  if not v[1] then return nil end
+  local out = table.remove(v)
+  if v[11] then
+    local m = redis.call('LINDEX', KEYS[2], v[11])
+    v[11] = m and cjson.decode(m).c or false
+  else
+    v[11] = out
+  end
+  for i = 1, #v do if not v[i] then v[i] = '' end end
+  return v
+end
+`;
+
+const PRELUDE = `${TURN_FIELDS}
 local ttl = tonumber(ARGV[1])
 local sid = ARGV[2]
 local evp = ARGV[3]
@@ -32,12 +53,12 @@ local function emit(seq, etype, data)
   if etype ~= 'delta' then redis.call('EXPIRE', key, ttl > 0 and ttl or 86400) end
   redis.call('PUBLISH', key, n .. '\\n' .. etype .. '\\n' .. data)
   if etype == 'done' then
-    -- a gateway holding the submitting request open (?wait) named its reply channel: one message there,
-    -- instead of that gateway subscribing to the turn's channel and hearing every event of the turn
+    -- a gateway holding the submitting request open (?wait) named its reply channel: one message there
+    -- with the ended turn, instead of that gateway subscribing to the turn's events and reading it back
     local rt = redis.call('HGET', KEYS[3], seq .. ':rt')
     if rt then
-      redis.call('PUBLISH', rt, key)
       redis.call('HDEL', KEYS[3], seq .. ':rt')
+      redis.call('PUBLISH', rt, cjson.encode({c = key, f = turn_fields(seq)}))
     end
   end
   return n
@@ -61,7 +82,7 @@ end
 
 /**
  * Submit. ARGV: 4 tenant, 5 content, 6 idempotency key or '', 7 max pending, 8 idempotency window ms,
- * 9 reply channel or '' (the turn's `done` is also announced there, with the turn's channel as payload).
+ * 9 reply channel or '' (when the turn ends, `{c: its channel, f: its fields}` is announced there).
  * Guarantees: checks run existence → conflict → capacity and a refused turn stores nothing; the same
  * key within the window returns the first turn's seq even for parallel requests (the script is atomic);
  * a turn becomes the active one only when the session is idle, so at most one turn per session is ever
@@ -319,27 +340,9 @@ return {'ok', h, pending, redis.call('LRANGE', KEYS[5], 0, -1)}
  * only ever appended to (a summary moves its cut-off, it never trims), so that index stays valid. A turn
  * completed before that has no ':oi' but its own copy of the reply in ':out', read in the same HMGET.
  */
-const TURN_FIELDS = `
-local function turn_fields(seq)
-  local names = {'st', 'sg', 'in', 'ca', 'sa', 'ia', 'ea', 'it', 'sf', 'stt', 'oi', 'us', 'cx', 'er', 'mdl', 'out'}
-  local fields = {}
-  for i, n in ipairs(names) do fields[i] = seq .. ':' .. n end
-  local v = redis.call('HMGET', KEYS[3], unpack(fields))
-  if not v[1] then return nil end
-  local out = table.remove(v)
-  if v[11] then
-    local m = redis.call('LINDEX', KEYS[2], v[11])
-    v[11] = m and cjson.decode(m).c or false
-  else
-    v[11] = out
-  end
-  for i = 1, #v do if not v[i] then v[i] = '' end end
-  return v
-end
-`;
 
 /** Turn read: the turn's fields (see TURN_FIELDS), after the tenant check. ARGV: 4 tenant, 5 seq. */
-export const READ_TURN = `${PRELUDE}${TURN_FIELDS}
+export const READ_TURN = `${PRELUDE}
 if redis.call('HGET', KEYS[1], 'tenant') ~= ARGV[4] then return {'nf'} end
 local v = turn_fields(ARGV[5])
 if not v then return {'nf'} end
@@ -354,7 +357,7 @@ return {'ok', v}
  * fields} (TURN_FIELDS, {} for an unknown turn), from which the caller replays an ended turn: the
  * common read is still one round trip and one LRANGE.
  */
-export const READ_EVENTS = `${PRELUDE}${TURN_FIELDS}
+export const READ_EVENTS = `${PRELUDE}
 local key = evp .. ARGV[4]
 local rows = redis.call('LRANGE', key, tonumber(ARGV[5]), -1)
 if #rows > 0 or redis.call('EXISTS', key) == 1 then return {'ok', rows} end

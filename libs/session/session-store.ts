@@ -114,6 +114,12 @@ export function createSessionStore(opts: StoreOptions) {
 
     getTurn,
 
+    /** A turn from the record fields its end announced on a reply channel (see SUBMIT): no read needed. */
+    turnFromFields(turnId: string, fields: string[]): Turn | null {
+      const p = parseTurnId(turnId);
+      return p ? decodeTurn(p.sessionId, p.seq, fields) : null;
+    },
+
     async cancel(tenant: string, turnId: string): Promise<CancelResult> {
       const p = parseTurnId(turnId);
       if (!p) return { kind: 'not_found' };

@@ -7,25 +7,25 @@ describe('event hub reply channel', () => {
   let hub: EventHub;
   beforeAll(async () => { hub = await createEventHub(subscriber, `hub-test-${process.pid}`); });
   afterAll(() => { subscriber.disconnect(); publisher.disconnect(); });
-  const announced = (turnChannel: string) => publisher.publish(hub.replyChannel, turnChannel);
+  const announced = (turnChannel: string) => publisher.publish(hub.replyChannel, JSON.stringify({ c: turnChannel, f: ['completed', turnChannel] }));
 
-  it('resolves the wait for a turn when its end is announced, and only that wait', async () => {
+  it('resolves the wait for a turn with the fields its end announced, and only that wait', async () => {
     const a = hub.awaitReply('turn-a', 5000);
-    let bEnded = false;
+    let bEnded: string[] | null | undefined;
     const b = hub.awaitReply('turn-b', 300).then((v) => { bEnded = v; return v; });
     expect(await announced('turn-a')).toBe(1); // exactly one subscriber: this hub
-    expect(await a).toBe(true);
-    expect(await b).toBe(false); // ran out
-    expect(bEnded).toBe(false);
+    expect(await a).toEqual(['completed', 'turn-a']);
+    expect(await b).toBeNull(); // ran out
+    expect(bEnded).toBeNull();
   });
 
   it('keeps an end that arrives before anyone waits (read off the subscriber before SUBMIT’s reply)', async () => {
     await announced('turn-early');
     await new Promise((r) => setTimeout(r, 50)); // the message is in
     const t0 = Date.now();
-    expect(await hub.awaitReply('turn-early', 5000)).toBe(true);
+    expect(await hub.awaitReply('turn-early', 5000)).toEqual(['completed', 'turn-early']);
     expect(Date.now() - t0).toBeLessThan(50);
-    expect(await hub.awaitReply('turn-early', 100)).toBe(false); // used once
+    expect(await hub.awaitReply('turn-early', 100)).toBeNull(); // used once
   });
 
   it('gives every gateway its own reply channel', async () => {

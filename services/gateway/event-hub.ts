@@ -14,14 +14,15 @@ const EARLY_REPLY_MS = 60_000;
  * replica can serve any stream and a missed announcement costs latency, never an event.
  *
  * A request that submits a turn and waits for it (`?wait`) needs only the end: it names this gateway's
- * reply channel in SUBMIT, and the turn's `done` is announced there too. That saves the wait a
- * SUBSCRIBE, an UNSUBSCRIBE and every other event of the turn (docs/performance.md, "Change 3").
+ * reply channel in SUBMIT, and the ended turn is announced there. That saves the wait a SUBSCRIBE, an
+ * UNSUBSCRIBE, every other event of the turn and two reads of it (docs/performance.md, "Change 2").
  */
 export async function createEventHub(subscriber: Redis, namespace: string) {
   const listeners = new Map<string, Set<Listener>>();
   const replyChannel = `${namespace}:reply:${randomBytes(8).toString('hex')}`;
-  const waiting = new Map<string, () => void>();
-  const early = new Map<string, number>(); // turn channel -> when its end arrived with nobody waiting yet
+  const waiting = new Map<string, (fields: string[]) => void>();
+  // turn channel -> its end, when that arrived with nobody waiting yet
+  const early = new Map<string, { at: number; fields: string[] }>();
 
   subscriber.on('message', (channel: string, message: string) => {
     if (channel === replyChannel) return onReply(message);
@@ -34,14 +35,15 @@ export async function createEventHub(subscriber: Redis, namespace: string) {
   });
   await subscriber.subscribe(replyChannel);
 
-  function onReply(turnChannel: string): void {
+  function onReply(message: string): void {
+    const { c: turnChannel, f: fields } = JSON.parse(message) as { c: string; f: string[] };
     const resolve = waiting.get(turnChannel);
-    if (resolve) return resolve();
+    if (resolve) return resolve(fields);
     // The end can be read off the subscriber connection before SUBMIT's reply off the other one.
     const now = Date.now();
-    early.set(turnChannel, now);
-    for (const [c, at] of early) {
-      if (now - at < EARLY_REPLY_MS) break;
+    early.set(turnChannel, { at: now, fields });
+    for (const [c, e] of early) {
+      if (now - e.at < EARLY_REPLY_MS) break;
       early.delete(c);
     }
   }
@@ -50,18 +52,25 @@ export async function createEventHub(subscriber: Redis, namespace: string) {
     /** Pass to SUBMIT as its reply channel, then call awaitReply for the new turn. */
     replyChannel,
 
-    /** Resolves true when the turn submitted with `replyChannel` ends, false after `ms`. */
-    awaitReply(turnChannel: string, ms: number): Promise<boolean> {
-      if (early.delete(turnChannel)) return Promise.resolve(true);
+    /**
+     * Resolves with the ended turn's record fields (as READ_TURN returns them) when the turn submitted
+     * with `replyChannel` ends, or null after `ms`.
+     */
+    awaitReply(turnChannel: string, ms: number): Promise<string[] | null> {
+      const known = early.get(turnChannel);
+      if (known) {
+        early.delete(turnChannel);
+        return Promise.resolve(known.fields);
+      }
       return new Promise((resolve) => {
         const timer = setTimeout(() => {
           waiting.delete(turnChannel);
-          resolve(false);
+          resolve(null);
         }, ms);
-        waiting.set(turnChannel, () => {
+        waiting.set(turnChannel, (fields) => {
           clearTimeout(timer);
           waiting.delete(turnChannel);
-          resolve(true);
+          resolve(fields);
         });
       });
     },

@@ -150,6 +150,7 @@ describe('turns API', () => {
     expect(Date.now() - t0).toBeLessThan(1000);
     expect(cancelled.status).toBe(200);
     expect(cancelled.json).toMatchObject({ turnId: second, status: 'cancelled' });
+    expect(cancelled.json).toEqual((await api.http('GET', `/v1/turns/${second}`)).json); // the announced turn is the stored one
     expect(await redis.hexists(turns, '2:rt')).toBe(0); // the end took the reply channel along
 
     const late = await api.submit(s.id, 'third', '?wait=1'); // still behind 'first'
@@ -157,6 +158,10 @@ describe('turns API', () => {
     expect(late.json.status).toMatch(/queued|running/);
     await simConfig(stack, { latencyMs: 0 });
     expect((await api.waitTurn(late.json.turnId, 20_000)).status).toBe('completed');
+    const awkward = '따옴표 "quotes", \\ back/slash, tab\there, 😀 and \u0007';
+    const completed = await api.submit(s.id, awkward, '?wait=20');
+    expect(completed.json).toMatchObject({ status: 'completed', input: awkward });
+    expect(completed.json).toEqual((await api.http('GET', `/v1/turns/${completed.json.turnId}`)).json);
   });
 
   it('streams status, deltas and done over SSE and resumes after Last-Event-ID', async () => {

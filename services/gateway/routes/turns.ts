@@ -52,8 +52,9 @@ export function turnsRouter(deps: GatewayDeps): Router {
         }
         let turn = result.turn;
         if (replied) {
-          await replied; // ended, or the wait ran out: either way the answer is the turn as it is now
-          turn = (await store.getTurn(tenant, turn.turnId)) ?? turn;
+          // the end brings the ended turn along; a wait that ran out answers with the turn as it is now
+          const ended = await replied;
+          turn = (ended ? store.turnFromFields(turn.turnId, ended) : await store.getTurn(tenant, turn.turnId)) ?? turn;
         }
         res.status(TERMINAL.has(turn.status) ? 200 : 202).location(`/v1/turns/${turn.turnId}`).json(turn);
       }
