@@ -23,7 +23,9 @@ export type StreamChat = (body: object, signal: AbortSignal | undefined, onChunk
 export function createStreamChat(opts: StreamChatOptions): StreamChat {
   const url = new URL(`${(opts.baseURL ?? 'https://api.openai.com/v1').replace(/\/+$/, '')}/chat/completions`);
   const transport = url.protocol === 'https:' ? https : http;
-  const agent = new transport.Agent({ keepAlive: true });
+  // Every idle socket is kept (their number never exceeds the streams that ran at once): the default
+  // of 256 closed and reopened connections whenever more replies than that ended together.
+  const agent = new transport.Agent({ keepAlive: true, maxFreeSockets: Infinity });
 
   return (body, signal, onChunk) => new Promise<void>((resolve, reject) => {
     if (signal?.aborted) return reject(aborted());
