@@ -1,31 +1,11 @@
-import { createRedis } from '#libs/redis';
-import { createPipelineStore, createSessionStore, type TurnRef } from './index';
+import { completeTurn, SAMPLE_CONTEXT as context, SAMPLE_INTENT as intent, SAMPLE_USAGE as usage, storeFixture } from '../../test/store-fixture';
 
 /** The fenced scripts against a real Redis: each stage applies once, only for the turn that owns the session. */
 describe('pipeline store scripts', () => {
-  const redis = createRedis(process.env.REDIS_URL!, 'worker');
-  const opts = { redis, namespace: `u${Math.random().toString(36).slice(2, 8)}`, partitions: 1, ttlSeconds: 60 };
-  const store = createSessionStore(opts);
-  const pipeline = createPipelineStore(opts);
-  const intent = { label: 'greeting', confidence: 0.9, method: 'keyword' as const };
-  const usage = { promptTokens: 10, completionTokens: 5, totalTokens: 15 };
-  const context = { originalTokens: 10, keptTokens: 10, compressionRatio: 1, messagesTotal: 0, messagesKept: 0, summaryUsed: false };
-  afterAll(() => redis.disconnect());
-
-  async function submit(sessionId: string, content: string): Promise<{ ref: TurnRef; dispatched: boolean }> {
-    const r = await store.submit('t', sessionId, { content, maxPending: 10 });
-    if (r.kind !== 'created') throw new Error(r.kind);
-    return { ref: store.refOf(sessionId, r.turn.seq), dispatched: r.dispatch !== null };
-  }
-
-  async function complete(ref: TurnRef, reply: string): Promise<TurnRef | null> {
-    expect((await pipeline.start(ref)).kind).toBe('run');
-    expect(await pipeline.commitIntent(ref, intent, 'greeting')).toBe('ok');
-    const snap = await pipeline.beginResponse(ref, { maxTokens: 10_000, maxMessages: 100 });
-    if (typeof snap === 'string') throw new Error(snap);
-    const outcome = await pipeline.commitResponse(ref, { attempt: snap.attempt, response: reply, usage, context, userTokens: 3, replyTokens: 4, intentLabel: 'greeting', model: 'm' });
-    return outcome!.next;
-  }
+  const f = storeFixture();
+  const { redis, store, pipeline, submit } = f;
+  const complete = (ref: Parameters<typeof completeTurn>[1], reply: string) => completeTurn(f, ref, reply);
+  afterAll(() => f.close());
 
   it('dispatches only the first turn and hands the session to the next one on commit', async () => {
     const s = await store.create('t', {});
@@ -116,12 +96,9 @@ describe('pipeline store scripts', () => {
   it('numbers a turn\'s events from 1 and replays those after any id exactly once', async () => {
     const s = await store.create('t', {});
     const { ref } = await submit(s.id, 'hello');
-    await pipeline.start(ref);
-    await pipeline.commitIntent(ref, intent, 'greeting');
-    const snap = await pipeline.beginResponse(ref, { maxTokens: 1000, maxMessages: 10 });
-    if (typeof snap === 'string') throw new Error(snap);
-    expect(await pipeline.delta(ref, snap.attempt, 'line one\nline two')).toBe(true);
-    await pipeline.commitResponse(ref, { attempt: snap.attempt, response: 'line one\nline two', usage, context, userTokens: 1, replyTokens: 4, intentLabel: 'greeting', model: 'm' });
+    const attempt = await f.toResponseStage(ref);
+    expect(await pipeline.delta(ref, attempt, 'line one\nline two')).toBe(true);
+    await f.commit(ref, attempt, 'line one\nline two');
     const all = await store.events(ref.turnId, 0);
     expect(all.map((e) => [e.id, e.type])).toEqual([[1, 'status'], [2, 'status'], [3, 'status'], [4, 'delta'], [5, 'done']]);
     expect(JSON.parse(all[0].data)).toEqual({ status: 'queued', stage: null });
@@ -129,6 +106,20 @@ describe('pipeline store scripts', () => {
     expect(all[4].data).toBe('');
     expect(await store.events(ref.turnId, 3)).toEqual(all.slice(3));
     expect(await store.events(ref.turnId, 5)).toEqual([]);
+  });
+
+  it('writes the reply\'s unsent end as the last delta of the commit, before done, and only for the current attempt', async () => {
+    const s = await store.create('t', {});
+    const { ref } = await submit(s.id, 'hello');
+    const attempt = await f.toResponseStage(ref);
+    expect(await pipeline.delta(ref, attempt, '안녕, ')).toBe(true);
+    const commit = { response: '안녕, "world" 😀', usage, context, userTokens: 1, replyTokens: 4, intentLabel: 'greeting', model: 'm', tail: '"world" 😀' };
+    expect(await pipeline.commitResponse(ref, { ...commit, attempt: attempt + 1 })).toBeNull(); // not this attempt: nothing written
+    expect(await pipeline.commitResponse(ref, { ...commit, attempt })).not.toBeNull();
+    const events = await store.events(ref.turnId, 0);
+    expect(events.map((e) => e.type)).toEqual(['status', 'status', 'status', 'delta', 'delta', 'done']);
+    const deltas = events.filter((e) => e.type === 'delta').map((e) => (JSON.parse(e.data) as { text: string }).text);
+    expect(deltas.join('')).toBe(commit.response);
   });
 
   it('sets the sliding TTL on every key the session owns', async () => {

@@ -1,37 +1,20 @@
-import { createRedis } from '#libs/redis';
-import { createPipelineStore, createSessionStore, type TurnRef } from './index';
+import { completeTurn, storeFixture } from '../../test/store-fixture';
+import type { TurnRef } from './index';
 
 /**
  * Keys the previous layout wrote (turn events as STREAMs under `e:`, a turn's reply in ':out') are still
  * there after an upgrade until they expire: reading and writing a session around them never fails.
  */
 describe('keys of the previous layout', () => {
-  const redis = createRedis(process.env.REDIS_URL!, 'worker');
-  const opts = { redis, namespace: `u${Math.random().toString(36).slice(2, 8)}`, partitions: 1, ttlSeconds: 60 };
-  const store = createSessionStore(opts);
-  const pipeline = createPipelineStore(opts);
-  const intent = { label: 'greeting', confidence: 0.9, method: 'keyword' as const };
-  const usage = { promptTokens: 10, completionTokens: 5, totalTokens: 15 };
-  const context = { originalTokens: 10, keptTokens: 10, compressionRatio: 1, messagesTotal: 0, messagesKept: 0, summaryUsed: false };
+  const f = storeFixture();
+  const { redis, store } = f;
   const oldKeys: string[] = [];
   afterAll(async () => {
     if (oldKeys.length) await redis.del(...oldKeys);
-    redis.disconnect();
+    f.close();
   });
-
-  async function submit(sessionId: string, content: string): Promise<TurnRef> {
-    const r = await store.submit('t', sessionId, { content, maxPending: 10 });
-    if (r.kind !== 'created') throw new Error(r.kind);
-    return store.refOf(sessionId, r.turn.seq);
-  }
-
-  async function complete(ref: TurnRef, reply: string): Promise<void> {
-    await pipeline.start(ref);
-    await pipeline.commitIntent(ref, intent, 'greeting');
-    const snap = await pipeline.beginResponse(ref, { maxTokens: 1000, maxMessages: 10 });
-    if (typeof snap === 'string') throw new Error(snap);
-    await pipeline.commitResponse(ref, { attempt: snap.attempt, response: reply, usage, context, userTokens: 1, replyTokens: 1, intentLabel: 'greeting', model: 'm' });
-  }
+  const submit = async (sessionId: string, content: string): Promise<TurnRef> => (await f.submit(sessionId, content)).ref;
+  const complete = (ref: TurnRef, reply: string) => completeTurn(f, ref, reply);
 
   /** The event STREAM the previous layout kept for turn `seq`. */
   async function oldEventStream(sessionId: string, seq: number): Promise<void> {

@@ -1,35 +1,20 @@
-import { createRedis } from '#libs/redis';
-import { createPipelineStore, createSessionStore, type TurnRef } from './index';
+import { SAMPLE_CONTEXT as context, SAMPLE_USAGE as usage, storeFixture } from '../../test/store-fixture';
+import type { TurnRef } from './index';
 
 /** An ended turn whose event list is gone (expired) is replayed from its record, so its stream still ends. */
 describe('replaying a turn whose event list is gone', () => {
-  const redis = createRedis(process.env.REDIS_URL!, 'worker');
-  const opts = { redis, namespace: `u${Math.random().toString(36).slice(2, 8)}`, partitions: 1, ttlSeconds: 0 };
-  const store = createSessionStore(opts);
-  const pipeline = createPipelineStore(opts);
-  const intent = { label: 'greeting', confidence: 0.9, method: 'keyword' as const };
-  const usage = { promptTokens: 10, completionTokens: 5, totalTokens: 15 };
-  const context = { originalTokens: 10, keptTokens: 10, compressionRatio: 1, messagesTotal: 0, messagesKept: 0, summaryUsed: false };
+  const f = storeFixture(0);
+  const { redis, store, pipeline, toResponseStage } = f;
   const sessions: string[] = [];
   afterAll(async () => {
     for (const id of sessions) await store.remove('t', id);
-    redis.disconnect();
+    f.close();
   });
 
   async function submit(content: string, sessionId?: string): Promise<TurnRef> {
     const sid = sessionId ?? (await store.create('t', {})).id;
     sessions.push(sid);
-    const r = await store.submit('t', sid, { content, maxPending: 10 });
-    if (r.kind !== 'created') throw new Error(r.kind);
-    return store.refOf(sid, r.turn.seq);
-  }
-
-  async function toResponseStage(ref: TurnRef): Promise<number> {
-    expect((await pipeline.start(ref)).kind).toBe('run');
-    expect(await pipeline.commitIntent(ref, intent, 'greeting')).toBe('ok');
-    const snap = await pipeline.beginResponse(ref, { maxTokens: 1000, maxMessages: 10 });
-    if (typeof snap === 'string') throw new Error(snap);
-    return snap.attempt;
+    return (await f.submit(sid, content)).ref;
   }
 
   const dropEvents = (ref: TurnRef) => redis.del(store.channelOf(ref.turnId)!);
