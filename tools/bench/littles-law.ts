@@ -1,6 +1,8 @@
+import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { round } from '../loadtest/percentiles';
 import type { BenchTarget } from './bench-target';
 import { saturate } from './load-shapes';
+import { cpuPerTurn, sampleCpu } from './process-cpu';
 
 export interface LittlesLaw {
   llmMs: number;
@@ -16,6 +18,10 @@ export interface LittlesLaw {
   /** measured / allowed. */
   ratio: number;
   errors: number;
+  /** CPU during the loaded run: a busy machine means the CPU, not concurrency, was the limit. */
+  cpuPerTurn: ReturnType<typeof cpuPerTurn>;
+  /** The load generator's own event-loop delay p99 in the loaded run: when high, it, not turnq, held turns back. */
+  loadGeneratorLagP99Ms: number;
 }
 
 /**
@@ -26,14 +32,20 @@ export interface LittlesLaw {
  */
 export async function measureLittlesLaw(
   target: BenchTarget, setSim: (k: Record<string, number>) => Promise<void>,
-  o: { llmMs: number; sessions: number; durationMs: number; capacity: number | null },
+  o: { llmMs: number; sessions: number; durationMs: number; capacity: number | null; cores: number },
+  processes: () => Array<{ name: string; pid: number | undefined }>,
 ): Promise<LittlesLaw> {
   await setSim({ latencyMs: o.llmMs, tokensPerSecond: 0, latencyJitterMs: 0 });
   try {
     const unloaded = await saturate(target, { sessions: 8, warmupMs: o.llmMs, durationMs: Math.max(2 * o.llmMs, 2000) });
     const w0 = unloaded.latencyMs.mean ?? o.llmMs;
     // The warm-up lets every session's first turn start and the queues reach their steady state.
+    const cpuBefore = sampleCpu(processes());
+    const lag = monitorEventLoopDelay({ resolution: 10 });
+    lag.enable();
     const loaded = await saturate(target, { sessions: o.sessions, warmupMs: Math.max(2 * o.llmMs, 2000), durationMs: o.durationMs });
+    lag.disable();
+    const cpu = cpuPerTurn(cpuBefore, sampleCpu(processes()), loaded.allTurns, o.cores);
     const bound = (o.sessions * 1000) / w0;
     const allowed = o.capacity === null ? bound : Math.min(bound, o.capacity);
     return {
@@ -46,6 +58,8 @@ export async function measureLittlesLaw(
       measuredLatencyMs: loaded.latencyMs.mean ?? 0,
       ratio: round(loaded.turnsPerSec / allowed, 3),
       errors: loaded.errors + unloaded.errors,
+      cpuPerTurn: cpu,
+      loadGeneratorLagP99Ms: round(lag.percentile(99) / 1e6),
     };
   } finally {
     await setSim({ latencyMs: 0, tokensPerSecond: 0 });
