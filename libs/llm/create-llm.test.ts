@@ -96,12 +96,12 @@ describe('createLlm against the simulator', () => {
 /** What no simulator knob produces: framing details, statuses the simulator never sends, a silent stream. */
 describe('createLlm reply stream, framing and statuses', () => {
   let respond: (req: http.IncomingMessage, res: http.ServerResponse) => void = () => undefined;
-  let seen: { auth?: string; body?: Record<string, unknown> } = {};
+  let seen: { auth?: string; org?: string; project?: string; body?: Record<string, unknown> } = {};
   const server = http.createServer((req, res) => {
     let raw = '';
     req.on('data', (c) => { raw += c; });
     req.on('end', () => {
-      seen = { auth: req.headers.authorization, body: JSON.parse(raw) };
+      seen = { auth: req.headers.authorization, org: req.headers['openai-organization'] as string | undefined, project: req.headers['openai-project'] as string | undefined, body: JSON.parse(raw) };
       respond(req, res);
     });
   });
@@ -132,7 +132,25 @@ describe('createLlm reply stream, framing and statuses', () => {
     expect(r.usageEstimated).toBe(true);
     expect(r.usage.completionTokens).toBe(tokenCounter(MODEL).count('안녕하세요'));
     expect(seen.auth).toBe('Bearer sk-test');
+    expect(seen.org).toBeUndefined();
     expect(seen.body).toMatchObject({ model: MODEL, stream: true, stream_options: { include_usage: true }, messages });
+  });
+
+  it('sends the organization and project the SDK takes from OPENAI_ORG_ID and OPENAI_PROJECT_ID', async () => {
+    respond = (_req, res) => { res.writeHead(200).end(chunk({ choices: [{ delta: { content: 'ok' }, finish_reason: 'stop' }] })); };
+    const saved = { org: process.env.OPENAI_ORG_ID, project: process.env.OPENAI_PROJECT_ID };
+    process.env.OPENAI_ORG_ID = 'org-123';
+    process.env.OPENAI_PROJECT_ID = 'proj_456';
+    try {
+      const scoped = createLlm({ apiKey: 'sk-test', baseURL: `http://127.0.0.1:${(server.address() as AddressInfo).port}/v1`, timeoutMs: 300, ...counts });
+      await scoped.stream({ model: MODEL, operation: 'chat', messages, onDelta: () => undefined });
+      expect(seen).toMatchObject({ org: 'org-123', project: 'proj_456' });
+    } finally {
+      for (const [k, v] of [['OPENAI_ORG_ID', saved.org], ['OPENAI_PROJECT_ID', saved.project]] as const) {
+        if (v === undefined) delete process.env[k];
+        else process.env[k] = v;
+      }
+    }
   });
 
   it('maps 401, 403, 400 and 408 like the SDK path, and reads retry-after in seconds', async () => {

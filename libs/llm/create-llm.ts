@@ -20,7 +20,14 @@ export interface LlmOptions {
  */
 export function createLlm(opts: LlmOptions): Llm {
   const client = new OpenAI({ apiKey: opts.apiKey, baseURL: opts.baseURL, timeout: opts.timeoutMs, maxRetries: 0 });
-  const streamChat = createStreamChat(opts);
+  // the SDK takes organization and project from OPENAI_ORG_ID / OPENAI_PROJECT_ID; the stream sends the same
+  const streamChat = createStreamChat({
+    ...opts,
+    headers: {
+      ...(client.organization ? { 'openai-organization': client.organization } : {}),
+      ...(client.project ? { 'openai-project': client.project } : {}),
+    },
+  });
 
   const params = (req: CompleteRequest): ChatCompletionCreateParamsBase => ({
     model: req.model,

@@ -9,6 +9,8 @@ export interface StreamChatOptions {
   baseURL?: string;
   /** Until the response headers arrive, and then the longest silence allowed between two pieces of the body. */
   timeoutMs: number;
+  /** Sent with every request (e.g. OpenAI-Organization / OpenAI-Project, as the SDK sends them). */
+  headers?: Record<string, string>;
 }
 
 export type StreamChat = (body: object, signal: AbortSignal | undefined, onChunk: (chunk: ChatCompletionChunk) => void) => Promise<void>;
@@ -49,6 +51,7 @@ export function createStreamChat(opts: StreamChatOptions): StreamChat {
     const req = transport.request(url, {
       method: 'POST', agent,
       headers: {
+        ...opts.headers,
         authorization: `Bearer ${opts.apiKey}`, 'content-type': 'application/json', accept: 'text/event-stream',
         'content-length': Buffer.byteLength(payload),
       },
