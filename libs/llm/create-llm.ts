@@ -22,7 +22,7 @@ export function createLlm(opts: LlmOptions): Llm {
   const client = new OpenAI({ apiKey: opts.apiKey, baseURL: opts.baseURL, timeout: opts.timeoutMs, maxRetries: 0 });
   // the SDK takes organization and project from OPENAI_ORG_ID / OPENAI_PROJECT_ID; the stream sends the same
   const streamChat = createStreamChat({
-    ...opts,
+    apiKey: opts.apiKey, baseURL: opts.baseURL, timeoutMs: opts.timeoutMs,
     headers: {
       ...(client.organization ? { 'openai-organization': client.organization } : {}),
       ...(client.project ? { 'openai-project': client.project } : {}),

@@ -90,7 +90,7 @@ export function createSessionStore(opts: StoreOptions) {
       return { messages, nextBefore: start > 0 && messages.length ? messages[0].id : null };
     },
 
-    /** `replyTo`: a pub/sub channel that hears the new turn's end (the turn's channel as the message), for a caller that waits. */
+    /** `replyTo`: a pub/sub channel that hears the new turn's end, with the ended turn's fields (see SUBMIT), for a caller that waits. */
     async submit(tenant: string, sessionId: string, turn: { content: string; idempotencyKey?: string; maxPending: number; replyTo?: string }): Promise<SubmitResult> {
       if (!isSessionId(sessionId)) return { kind: 'not_found' };
       const r = await scripts.submit(...args(sessionId), tenant, turn.content, turn.idempotencyKey ?? '', turn.maxPending, IDEMPOTENCY_WINDOW_MS, turn.replyTo ?? '');
