@@ -7,7 +7,12 @@
  * share the hash tag, as BullMQ's own scripts build job keys.
  */
 
-/** The fields of a turn's record, in decodeTurn's order, the reply read from its history message. */
+/**
+ * A turn's fields in decodeTurn's order, or nil when the turn does not exist. A completed turn's reply is
+ * read from its assistant message, at the history index ':oi' COMMIT_RESPONSE recorded: the history is
+ * only ever appended to (a summary moves its cut-off, it never trims), so that index stays valid. A turn
+ * completed before that has no ':oi' but its own copy of the reply in ':out', read in the same HMGET.
+ */
 const TURN_FIELDS = `
 local function turn_fields(seq)
   local names = {'st', 'sg', 'in', 'ca', 'sa', 'ia', 'ea', 'it', 'sf', 'stt', 'oi', 'us', 'cx', 'er', 'mdl', 'out'}
@@ -220,8 +225,9 @@ return emit(seq, 'delta', ARGV[6])
 
 /**
  * Response commit. ARGV: 4 seq, 5 attempt, 6 reply, 7 usage JSON, 8 context JSON, 9 user tokens,
- * 10 reply tokens, 11 intent label, 12 model, 13 last delta event JSON or '' (the reply's unsent end). Fenced on owner + running + attempt, so it takes effect
- * at most once per turn however often the job runs (invariant 2). Appends the user and assistant
+ * 10 reply tokens, 11 intent label, 12 model, 13 last delta event JSON or '' (the reply's unsent end).
+ * Fenced on owner + running + attempt, so it takes effect at most once per turn however often the job
+ * runs (invariant 2). Appends the user and assistant
  * messages, marks the turn completed, ends its stream and hands the session to the next queued turn.
  * Returns {'ok', next, messageCount, totalTokens, covers, coveredTokens, totalMs}.
  */
@@ -333,13 +339,6 @@ local pending = redis.call('LLEN', KEYS[4])
 if rec.act and redis.call('HGET', KEYS[3], rec.act .. ':st') == 'queued' then pending = pending + 1 end
 return {'ok', h, pending, redis.call('LRANGE', KEYS[5], 0, -1)}
 `;
-
-/**
- * A turn's fields in decodeTurn's order, or nil when the turn does not exist. A completed turn's reply is
- * read from its assistant message, at the history index ':oi' COMMIT_RESPONSE recorded: the history is
- * only ever appended to (a summary moves its cut-off, it never trims), so that index stays valid. A turn
- * completed before that has no ':oi' but its own copy of the reply in ':out', read in the same HMGET.
- */
 
 /** Turn read: the turn's fields (see TURN_FIELDS), after the tenant check. ARGV: 4 tenant, 5 seq. */
 export const READ_TURN = `${PRELUDE}
