@@ -227,8 +227,8 @@ return emit(seq, 'delta', ARGV[6])
  * Response commit. ARGV: 4 seq, 5 attempt, 6 reply, 7 usage JSON, 8 context JSON, 9 user tokens,
  * 10 reply tokens, 11 intent label, 12 model, 13 last delta event JSON or '' (the reply's unsent end).
  * Fenced on owner + running + attempt, so it takes effect at most once per turn however often the job
- * runs (invariant 2). Appends the user and assistant
- * messages, marks the turn completed, ends its stream and hands the session to the next queued turn.
+ * runs (invariant 2). Appends the user and assistant messages, marks the turn completed, ends its
+ * event list and hands the session to the next queued turn.
  * Returns {'ok', next, messageCount, totalTokens, covers, coveredTokens, totalMs}.
  */
 export const COMMIT_RESPONSE = `${PRELUDE}
