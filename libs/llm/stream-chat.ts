@@ -18,7 +18,7 @@ export type StreamChat = (body: object, signal: AbortSignal | undefined, onChunk
 /**
  * `POST /chat/completions` with `stream: true`, over node:http with a keep-alive agent, reading the
  * `data:` lines itself. The reply stream is the hottest call in turnq, and the SDK's path for it
- * (fetch, web streams, its SSE decoder) cost 2–2.5x the CPU of this one per call (docs/performance.md,
+ * (fetch, web streams, its SSE decoder) cost about 3x the CPU of this one per call (docs/performance.md,
  * "Change 2"); the SDK still does everything else. Failures are LlmErrors classified exactly as the
  * SDK's are in create-llm.ts.
  */

@@ -110,16 +110,16 @@ export async function runBench(o: BenchOptions, redisUrl: string, redisPid: numb
         }
       }
       const target = httpTarget('turnq', stack.baseUrl, null);
+      const turnqProcs = () => [{ name: 'redis-server', pid: redisPid }, ...stack.processes()];
       try {
         if (o.only.has('turnq')) {
-          const procs = () => [{ name: 'redis-server', pid: redisPid }, ...stack.processes()];
-          results.turnq = await measureDesign(target, redis, o, procs, () => turnqMemory(redis, stack.namespace, target, { sessions: o.memorySessions, turns: 3 }), log);
+          results.turnq = await measureDesign(target, redis, o, turnqProcs, () => turnqMemory(redis, stack.namespace, target, { sessions: o.memorySessions, turns: 3 }), log);
         }
         if (o.only.has('little')) {
           results.littlesLaw = await measureLittlesLaw(target, (k) => stack.setSim(k), {
             llmMs: o.llmMs, sessions: o.littleSessions, durationMs: Math.max(o.durationMs, (o.quick ? 2 : 5) * o.llmMs), capacity: results.turnq?.saturation.turnsPerSec ?? null,
             cores: cpus().length,
-          }, () => [{ name: 'redis-server', pid: redisPid }, ...stack.processes()]);
+          }, turnqProcs);
           const l = results.littlesLaw;
           log(`little: ${l.measuredTurnsPerSec} turns/s of ${l.allowedTurnsPerSec} allowed with ${l.sessions} sessions (${Math.round(l.ratio * 100)}%); ` +
             `CPU per turn ${l.cpuPerTurn.totalMsPerTurn} ms (${Object.entries(l.cpuPerTurn.msPerTurn).map(([k, v]) => `${k} ${v}`).join(', ')}), machine ${Math.round(l.cpuPerTurn.busyShare * 100)}% busy, load generator event-loop delay p99 ${l.loadGeneratorLagP99Ms} ms`);
