@@ -49,6 +49,11 @@ export function baseObjects(): K8sObject[] {
     .map((d) => d.toJS() as K8sObject | null).filter((o): o is K8sObject => o !== null));
 }
 
+/** The namespace the base puts every object in, which the ScaledObjects' queries select on. */
+export function baseNamespace(): string {
+  return (parse(readFileSync(join(k8sDir, 'base', 'kustomization.yaml'), 'utf8')) as { namespace: string }).namespace;
+}
+
 export interface PendingWorkQuery {
   /** The ScaledObject's name, which is the worker Deployment's. */
   scaledObject: string;
