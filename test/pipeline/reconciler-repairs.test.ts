@@ -47,5 +47,8 @@ describe('reconciler repairs', () => {
       return (await pipeline.probeActive(s.id))?.seq === b.ref.seq;
     }, 10_000, 100);
     expect(await jobOf(b.ref.turnId)).toBeTruthy();
+    // the ended turn's stream ends too, and its list has the TTL
+    expect((await store.events(a.ref.turnId, 0)).at(-1)?.type).toBe('done');
+    expect(await redis.ttl(`${store.keysOf(s.id).eventPrefix}${a.ref.seq}`)).toBeGreaterThan(0);
   });
 });
