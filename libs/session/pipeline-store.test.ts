@@ -29,16 +29,36 @@ describe('pipeline store scripts', () => {
     const second = await pipeline.beginResponse(ref, { maxTokens: 1000, maxMessages: 10 });
     if (typeof first === 'string' || typeof second === 'string') throw new Error('not begun');
     expect(second.attempt).toBe(first.attempt + 1);
-    expect(await pipeline.delta(ref, first.attempt, 'zombie')).toBe(false);
-    expect(await pipeline.delta(ref, second.attempt, 'live')).toBe(true);
+    expect(await pipeline.delta(ref, first.attempt, 'zombie', first.nextEventId)).toBe(0);
+    expect(await pipeline.delta(ref, second.attempt, 'live', second.nextEventId)).toBe(second.nextEventId);
     const commit = { response: 'r', usage, context, userTokens: 1, replyTokens: 1, intentLabel: 'casual_chat', model: 'm' };
     expect(await pipeline.commitResponse(ref, { ...commit, attempt: first.attempt })).toBeNull();
-    expect(await pipeline.commitResponse(ref, { ...commit, attempt: second.attempt })).not.toBeNull();
-    expect(await pipeline.commitResponse(ref, { ...commit, attempt: second.attempt })).toBeNull();
+    const committed = await pipeline.commitResponse(ref, { ...commit, attempt: second.attempt });
+    expect(committed).not.toBeNull();
+    // the same commit again (a re-run after a lost reply) changes nothing and answers as the first did
+    expect(await pipeline.commitResponse(ref, { ...commit, attempt: second.attempt })).toEqual(committed);
     const session = await store.get('t', s.id);
     expect(session).toMatchObject({ state: 'casual_chat', messageCount: 2 });
     expect(session!.stateHistory.map((h) => [h.from, h.to])).toEqual([['greeting', 'casual_chat']]);
     expect(await pipeline.fail(ref, { code: 'x', message: 'late' })).toBeNull();
+  });
+
+  it('fails a turn only for the stage and attempt that runs it, and answers a repeated fail as the first', async () => {
+    const s = await store.create('t', {});
+    const { ref } = await submit(s.id, 'hi');
+    const next = await submit(s.id, 'next');
+    await pipeline.start(ref);
+    await pipeline.commitIntent(ref, intent, 'casual_chat');
+    const first = await pipeline.beginResponse(ref, { maxTokens: 1000, maxMessages: 10 });
+    const second = await pipeline.beginResponse(ref, { maxTokens: 1000, maxMessages: 10 });
+    if (typeof first === 'string' || typeof second === 'string') throw new Error('not begun');
+    const error = { code: 'llm_server', message: 'boom' };
+    expect(await pipeline.fail(ref, error, { stage: 'intent' })).toBeNull(); // a zombie of the intent stage
+    expect(await pipeline.fail(ref, error, { stage: 'response', attempt: first.attempt })).toBeNull(); // of an earlier attempt
+    const failed = await pipeline.fail(ref, error, { stage: 'response', attempt: second.attempt });
+    expect(failed?.next).toEqual(next.ref);
+    expect(await pipeline.fail(ref, error, { stage: 'response', attempt: second.attempt })).toEqual(failed);
+    expect(await pipeline.fail(ref, { code: 'other', message: 'late' })).toBeNull();
   });
 
   it('commits a summary only over the cut-off it read (compare-and-set)', async () => {
@@ -97,7 +117,7 @@ describe('pipeline store scripts', () => {
     const s = await store.create('t', {});
     const { ref } = await submit(s.id, 'hello');
     const attempt = await f.toResponseStage(ref);
-    expect(await pipeline.delta(ref, attempt, 'line one\nline two')).toBe(true);
+    expect(await pipeline.delta(ref, attempt, 'line one\nline two', 4)).toBe(4);
     await f.commit(ref, attempt, 'line one\nline two');
     const all = await store.events(ref.turnId, 0);
     expect(all.map((e) => [e.id, e.type])).toEqual([[1, 'status'], [2, 'status'], [3, 'status'], [4, 'delta'], [5, 'done']]);
@@ -112,7 +132,7 @@ describe('pipeline store scripts', () => {
     const s = await store.create('t', {});
     const { ref } = await submit(s.id, 'hello');
     const attempt = await f.toResponseStage(ref);
-    expect(await pipeline.delta(ref, attempt, '안녕, ')).toBe(true);
+    expect(await pipeline.delta(ref, attempt, '안녕, ', 4)).toBe(4);
     const commit = { response: '안녕, "world" 😀', usage, context, userTokens: 1, replyTokens: 4, intentLabel: 'greeting', model: 'm', tail: '"world" 😀' };
     expect(await pipeline.commitResponse(ref, { ...commit, attempt: attempt + 1 })).toBeNull(); // not this attempt: nothing written
     expect(await pipeline.commitResponse(ref, { ...commit, attempt })).not.toBeNull();

@@ -47,7 +47,7 @@ describeWithPrometheus('dashboards, recording rules and KEDA queries on a real P
     });
     await waitFor(async () => ((await prom.query('sum(up)')).data?.result as Vector[] | undefined)?.[0]?.value[1] === '4');
     load = await driveLoad(stack, { sessions: 4, turnsPerSession: 8, spreadMs: 10_000 });
-  }, 120_000);
+  }, 180_000);
   afterAll(async () => {
     await prom?.stop();
     await stack?.stop();

@@ -28,7 +28,7 @@ describe('reconciler', () => {
   beforeAll(async () => {
     stack = await startStack({ workers: { 'intent-worker': 0, 'response-worker': 0, 'summary-worker': 0 }, env: { LLM_SIM_LATENCY_MS: '0', LLM_SIM_TOKENS_PER_SECOND: '0' } });
     queues = createQueues({ connection: redis, namespace: stack.namespace, partitions: 1, attempts: 3, backoffMs: 50 });
-  }, 60_000);
+  }, 180_000);
   afterAll(async () => {
     await closeWorkers(workers, 5000);
     await queues.close();
@@ -50,8 +50,8 @@ describe('reconciler', () => {
       countPrompt: (m, msgs) => chatPromptTokens(tokenCounter(m), msgs), countText: (m, t) => tokenCounter(m).count(t) });
     const tables = loadIntentTables();
     const common = { schema: turnJobSchema, connection: redis, namespace: stack.namespace, partitions: 1, concurrency: 5, lockDurationMs: 5000, stalledIntervalMs: 5000, logger, metrics };
-    const classify = createClassifyTurn({ pipeline, queues: crashing, llm, metrics, tables, model: 'gpt-4o-mini', threshold: 0.45 });
-    const respond = createRespond({ pipeline, queues: crashing, llm, metrics, tables, model: 'gpt-4o-mini', budget: 4000, maxReplyTokens: 200, importance: true, summary: { triggerRatio: 0.7, keepMessages: 6 } });
+    const classify = createClassifyTurn({ pipeline, queues: crashing, llm, metrics, tables, model: 'gpt-4o-mini', threshold: 0.45, rateLimitMaxWaitMs: 300_000 });
+    const respond = createRespond({ pipeline, queues: crashing, llm, metrics, tables, model: 'gpt-4o-mini', budget: 4000, maxReplyTokens: 200, importance: true, summary: { triggerRatio: 0.7, keepMessages: 6 }, rateLimitMaxWaitMs: 300_000 });
     workers = [
       ...startWorkers({ ...common, queue: 'intent', process: (d, ctx) => classify(d, ctx) }),
       ...startWorkers({ ...common, queue: 'response', process: (d, ctx) => respond(d, ctx) }),
