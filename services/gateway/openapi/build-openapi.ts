@@ -21,6 +21,12 @@ The prose guide is docs/api.md in the repository.`;
 
 /** The OpenAPI 3.1 document of the whole gateway, built from the zod schemas it validates with. */
 export function buildOpenApi(): Record<string, unknown> {
+  const paths = { ...nativePaths, ...openAiPaths, ...operationPaths };
+  const all = components();
+  // parameter templates that every operation copied (to give them its own examples) are not listed twice
+  const used = JSON.stringify(paths);
+  const parameters = Object.fromEntries(Object.entries(all.parameters as Record<string, unknown>)
+    .filter(([name]) => used.includes(`"#/components/parameters/${name}"`)));
   return {
     openapi: '3.1.1',
     info: {
@@ -40,7 +46,7 @@ export function buildOpenApi(): Record<string, unknown> {
       { name: 'Operations', description: 'Health, readiness, metrics and the queue board.' },
       { name: 'Pages', description: 'What a browser opens: the playground, this reference.' },
     ],
-    paths: { ...nativePaths, ...openAiPaths, ...operationPaths },
-    components: components(),
+    paths,
+    components: { ...all, parameters },
   };
 }

@@ -145,7 +145,7 @@ function responses(): Json {
   };
 }
 
-export function components(): Json {
+export function components(): Record<string, Json> {
   return {
     schemas: schemas(),
     parameters: parameters(),
