@@ -49,7 +49,7 @@ export const nativePaths: Json = {
   '/v1/sessions/{sessionId}': {
     get: {
       operationId: 'getSession', tags: ['Sessions'], summary: 'Read a session',
-      parameters: [param('SessionId', { ...unknownSession, session: ex.ids.session })],
+      parameters: [param('SessionId', unknownSession)],
       responses: { 200: { description: 'The Session.', ...json('Session', { session: ex.session }) }, 404: ref('responses', 'SessionNotFound'), ...common },
     },
     delete: {
@@ -82,7 +82,7 @@ export const nativePaths: Json = {
       parameters: [
         param('SessionId', unknownSession),
         param('Wait', { korean: 30, english: 0, waitNotANumber: 'abc' }),
-        param('IdempotencyKey', { english: 'order-42' }),
+        param('IdempotencyKey', { english: 'order-42', idempotencyConflict: 'order-42' }),
       ],
       requestBody: { required: true, ...json('SubmitTurnRequest', {
         korean: { content: '안녕하세요! 처음 뵙겠습니다.' },
@@ -91,6 +91,8 @@ export const nativePaths: Json = {
         blankContent: { content: ' \n\t ' },
         waitNotANumber: { content: 'hi' },
         unknownSession: { content: 'hi' },
+        idempotencyConflict: { content: 'A different question under the same key' },
+        tooManyPending: { content: '하나 더' },
       }) },
       responses: {
         200: { description: 'With `wait`: the turn ended in time. Also a repeated Idempotency-Key (the same turn, answered like GET /v1/turns/{turnId}).', headers: location, ...json('Turn', { korean: ex.completedTurn }) },
