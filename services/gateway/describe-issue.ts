@@ -26,15 +26,15 @@ function lookup(root: unknown, path: PropertyKey[]): { present: boolean; value: 
 
 /**
  * One zod issue as a sentence a client can act on: what was expected and what came instead. zod 4 does
- * not keep the offending input on an issue, so presence is looked up in the parsed value itself; a
- * missing field "is required", a present one of the wrong kind is "expected a string, got 5".
+ * not keep the offending input on an issue, so it is looked up in the parsed value itself: a missing
+ * field "is required", a present one of the wrong kind or range is "expected a string, got 5".
  */
 export function describeIssue(issue: core.$ZodIssue, root: unknown): string {
   if (issue.code === 'unrecognized_keys') return 'unknown field';
-  if (issue.code !== 'invalid_type') return issue.message;
   const { present, value } = lookup(root, issue.path);
-  if (!present || value === undefined) return 'is required';
+  if (issue.code === 'invalid_type' && (!present || value === undefined)) return 'is required';
   // a schema's own wording ("expected an integer from 1 to 200") beats zod's generic one
-  const expected = issue.message.startsWith('expected ') ? issue.message : `expected ${EXPECTED[issue.expected] ?? issue.expected}`;
-  return `${expected}, got ${kindOf(value)}`;
+  const expected = issue.message.startsWith('expected ') ? issue.message
+    : issue.code === 'invalid_type' ? `expected ${EXPECTED[issue.expected] ?? issue.expected}` : null;
+  return expected === null ? issue.message : `${expected}, got ${kindOf(value)}`;
 }
