@@ -16,7 +16,7 @@ export interface ReconcilerOptions {
 
 /**
  * Repairs the gaps between a script and the `queue.add` that follows it, from any replica, idempotently
- * (../shared/notes/per-session-fifo.md, "Reconcile"). For each session whose active turn has gone
+ * (docs/architecture.md, "Reconciler"). For each session whose active turn has gone
  * unchecked for `afterMs`: its stage's job missing → added again under the same id; failed for good →
  * the turn ends as failed and the session moves on; a stale completion → re-added; otherwise the
  * check time is refreshed. Deterministic job ids and the stage cursor make a duplicate add harmless.
