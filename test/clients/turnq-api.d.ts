@@ -718,7 +718,7 @@ export interface components {
                 "application/problem+json": components["schemas"]["Problem"];
             };
         };
-        /** @description The tenant's TURNQ_RATE_LIMIT_PER_MINUTE is used up. */
+        /** @description This key's TURNQ_RATE_LIMIT_PER_MINUTE is used up. */
         RateLimited: {
             headers: {
                 "Retry-After": components["headers"]["RetryAfter"];
@@ -1419,7 +1419,7 @@ export interface operations {
             };
             413: components["responses"]["ContentTooLarge"];
             415: components["responses"]["UnsupportedMediaType"];
-            /** @description TURNQ_MAX_PENDING_TURNS turns are already queued on this session, or the tenant's rate limit is used up. */
+            /** @description TURNQ_MAX_PENDING_TURNS turns are already queued on this session, or this key's rate limit (TURNQ_RATE_LIMIT_PER_MINUTE) is used up. */
             429: {
                 headers: {
                     "Retry-After": components["headers"]["RetryAfter"];

@@ -137,7 +137,7 @@ function responses(): Json {
     ContentTooLarge: problem('A body over 64 KiB.', { contentTooLarge: ex.problem(413, 'Content Too Large', 'body: the request body is over 64 KiB') }),
     ServiceUnavailable: problem('Redis is unreachable; nothing was stored.',
       { serviceUnavailable: ex.problem(503, 'Service Unavailable', 'storage: Redis is unreachable; try again shortly') }, retry),
-    RateLimited: problem('The tenant\'s TURNQ_RATE_LIMIT_PER_MINUTE is used up.',
+    RateLimited: problem('This key\'s TURNQ_RATE_LIMIT_PER_MINUTE is used up.',
       { rateLimited: ex.problem(429, 'Too Many Requests', 'authorization: the rate limit of 600 requests per minute is used up') }, retry),
     SessionNotFound: problem('No such session for this tenant: unknown, expired, deleted or another tenant\'s.',
       { unknownSession: ex.problem(404, 'Not Found', `sessionId: no session "${ex.ids.unknownSession}"`) }),

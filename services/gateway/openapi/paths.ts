@@ -107,7 +107,7 @@ export const nativePaths: Json = {
           idempotencyConflict: ex.problem(409, 'Conflict', `header.Idempotency-Key: already used for turn ${ex.ids.turn} with a different content`),
         }),
         429: {
-          description: 'TURNQ_MAX_PENDING_TURNS turns are already queued on this session, or the tenant\'s rate limit is used up.',
+          description: 'TURNQ_MAX_PENDING_TURNS turns are already queued on this session, or this key\'s rate limit (TURNQ_RATE_LIMIT_PER_MINUTE) is used up.',
           headers: { 'Retry-After': ref('headers', 'RetryAfter') },
           ...json('Problem', { tooManyPending: ex.problem(429, 'Too Many Requests', 'sessionId: 20 turns are already pending (limit 20)') }, 'application/problem+json'),
         },
