@@ -44,11 +44,11 @@ const CSP = "default-src 'none'; script-src 'self'; style-src 'self' 'unsafe-inl
 /** GET /openapi.json (the document) and GET /docs (the reference page rendered from it); public like /healthz. */
 export function apiDocsRouter(): Router {
   const r = Router();
-  const document = JSON.stringify(buildOpenApi());
+  let document: string | null = null; // built on first request: nothing added to the gateway's start
   const files = new Map<string, Buffer>();
   const headers = { 'Cache-Control': 'no-cache', 'X-Content-Type-Options': 'nosniff' };
 
-  r.get('/openapi.json', (_req, res) => { res.set(headers).type('application/json').send(document); });
+  r.get('/openapi.json', (_req, res) => { res.set(headers).type('application/json').send(document ??= JSON.stringify(buildOpenApi())); });
   r.get('/docs', (_req, res) => {
     res.set({ ...headers, 'Content-Security-Policy': CSP, 'Referrer-Policy': 'no-referrer' }).type('html').send(PAGE);
   });
