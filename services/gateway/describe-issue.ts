@@ -6,7 +6,7 @@ const EXPECTED: Record<string, string> = {
 };
 
 /** What a client sent, short enough to echo back: a value, or the kind of a compound one. */
-export function kindOf(v: unknown): string {
+function kindOf(v: unknown): string {
   if (v === null) return 'null';
   if (Array.isArray(v)) return 'an array';
   if (typeof v === 'object') return 'an object';

@@ -12,7 +12,7 @@ const time = z.iso.datetime().meta({ description: 'ISO-8601 time, UTC.' });
 const count = z.int().min(0);
 const label = z.enum(INTENT_STATES);
 
-export const stateChange = z.object({ from: label, to: label, turnId: z.string(), at: time });
+const stateChange = z.object({ from: label, to: label, turnId: z.string(), at: time });
 
 export const session = z.object({
   id: z.string().meta({ description: 'Starts with `ses_`; every id under the session embeds it.' }),
@@ -45,8 +45,8 @@ export const messagePage = z.object({
   nextBefore: z.string().nullable().meta({ description: 'Pass as `before` for the older page; null when this page holds the oldest message.' }),
 });
 
-export const turnStatus = z.enum(['queued', 'running', 'completed', 'failed', 'cancelled']);
-export const turnStage = z.enum(['intent', 'response']).nullable();
+const turnStatus = z.enum(['queued', 'running', 'completed', 'failed', 'cancelled']);
+const turnStage = z.enum(['intent', 'response']).nullable();
 
 export const turn = z.object({
   turnId: z.string(),

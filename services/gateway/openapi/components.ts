@@ -7,7 +7,7 @@ import * as ex from './examples';
 type Json = Record<string, unknown>;
 
 /** A zod schema as a JSON Schema 2020-12 fragment (the dialect of OpenAPI 3.1), without the `$schema` line. */
-export function jsonSchemaOf(schema: z.ZodType, io: 'input' | 'output'): Json {
+function jsonSchemaOf(schema: z.ZodType, io: 'input' | 'output'): Json {
   const { $schema: _, ...rest } = z.toJSONSchema(schema, { target: 'draft-2020-12', io, unrepresentable: 'any' }) as Json;
   return rest;
 }

@@ -14,14 +14,14 @@ export const json = (schemaName: string, examples: Record<string, unknown> = {},
   ({ content: { [type]: { schema: ref('schemas', schemaName), ...(Object.keys(examples).length ? { examples: exampleMap(examples) } : {}) } } });
 const problems = (description: string, examples: Record<string, unknown>) => ({ description, ...json('Problem', examples, 'application/problem+json') });
 /** A component parameter with this operation's examples. */
-export const param = (name: string, examples: Record<string, unknown> = {}) =>
+const param = (name: string, examples: Record<string, unknown> = {}) =>
   (Object.keys(examples).length ? { ...parameters()[name], examples: exampleMap(examples) } : ref('parameters', name));
 const location = { Location: ref('headers', 'Location') };
 const bad = (detail: string) => ex.problem(400, 'Bad Request', detail);
 
 /** The problems every authenticated /v1 route can answer besides its own. */
-export const common = { 401: ref('responses', 'Unauthorized'), 429: ref('responses', 'RateLimited'), 503: ref('responses', 'ServiceUnavailable') };
-export const withBody = { 413: ref('responses', 'ContentTooLarge'), 415: ref('responses', 'UnsupportedMediaType') };
+const common = { 401: ref('responses', 'Unauthorized'), 429: ref('responses', 'RateLimited'), 503: ref('responses', 'ServiceUnavailable') };
+const withBody = { 413: ref('responses', 'ContentTooLarge'), 415: ref('responses', 'UnsupportedMediaType') };
 const unknownSession = { unknownSession: ex.ids.unknownSession };
 const unknownTurn = { unknownTurn: ex.ids.unknownTurn };
 
