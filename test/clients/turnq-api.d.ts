@@ -350,7 +350,7 @@ export interface paths {
         };
         /**
          * Follow a turn as Server-Sent Events
-         * @description Events `status`, `delta` and last `done` (the ended Turn), each with an `id:` from 1 up by one; the server closes the stream after `done`. Without Last-Event-ID every event from the first; with it every later one exactly once; after the end, the whole stream at once. Comment lines (`: keep-alive`) keep idle connections open. Each event is a TurnEvent.
+         * @description Events `status`, `delta` and last `done` (the ended Turn), each with an `id:` from 1 up by one; the server closes the stream after `done`, or after `gone` (no `id:`) when the turn's session is deleted or expires first. Without Last-Event-ID every event from the first; with it every later one exactly once; after the end, the whole stream at once. Comment lines (`: keep-alive`) keep idle connections open. Each event is a TurnEvent.
          */
         get: operations["streamTurnEvents"];
         put?: never;
@@ -499,6 +499,11 @@ export interface components {
         DeltaEventData: {
             text: string;
         };
+        GoneEventData: {
+            message: string;
+            /** @constant */
+            reason: "session_gone";
+        };
         Health: {
             /** @constant */
             status: "ok";
@@ -646,7 +651,7 @@ export interface components {
             createdAt: string;
             /** @description Why a failed turn failed. */
             error: {
-                /** @description llm_rate_limit, llm_timeout, llm_connection, llm_server, llm_auth, llm_bad_request, llm_bad_output, context_overflow, job_failed or internal. */
+                /** @description llm_rate_limit, llm_rate_limited (provider rate limits outlasted TURNQ_LLM_RATE_LIMIT_MAX_WAIT_MS), llm_quota (the provider will not serve the account; not retried), llm_timeout, llm_connection, llm_server, llm_auth, llm_bad_request, llm_bad_output, context_overflow, job_failed or internal. */
                 code: string;
                 message: string;
             } | null;
@@ -706,6 +711,10 @@ export interface components {
             /** @constant */
             event: "done";
             id: number;
+        } | {
+            data: string;
+            /** @constant */
+            event: "gone";
         };
     };
     responses: {
@@ -1407,7 +1416,15 @@ export interface operations {
                 };
             };
             401: components["responses"]["Unauthorized"];
-            404: components["responses"]["SessionNotFound"];
+            /** @description No such session for this tenant; or, with `wait`, the session was deleted or expired while the turn ran (`turnId: no turn …`). */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description The Idempotency-Key was used on this session for a different `content`. */
             409: {
                 headers: {
