@@ -22,3 +22,5 @@ export {
   composeSystemPrompt,
   type StateTransition,
 } from './conversation-state';
+export { SENTIMENT_LABELS, isSentimentLabel, type SentimentLabel, type SentimentMethod, type Sentiment } from './sentiment-labels';
+export { loadSentimentLexicon, scoreSentiment, type SentimentLexicon, type SentimentReading } from './score-sentiment';
