@@ -8,12 +8,14 @@ const lexiconSchema = z.strictObject({
   $comment: z.string().optional(),
   negative: cueList,
   positive: cueList,
+  /** Longer cues that hide a shorter one and count nothing ("좋아하는" is liking, not praise). */
+  neutral: cueList,
   negators: cueList,
   negatorsAfter: cueList,
   intensifiers: cueList,
 });
 
-type Polarity = 'negative' | 'positive';
+type Polarity = 'negative' | 'positive' | 'neutral';
 
 export interface SentimentLexicon {
   cues: CompiledCue<Polarity>[];
@@ -41,6 +43,7 @@ export function loadSentimentLexicon(): SentimentLexicon {
     cues: compileCues([
       ...raw.negative.map((text) => ({ label: 'negative' as const, text, weight: 1 })),
       ...raw.positive.map((text) => ({ label: 'positive' as const, text, weight: 1 })),
+      ...raw.neutral.map((text) => ({ label: 'neutral' as const, text, weight: 0 })),
     ]),
     negators: new Set(raw.negators.map(normalizeText)),
     negatorsAfter: raw.negatorsAfter.map(normalizeText),
@@ -58,10 +61,14 @@ export function scoreSentiment(text: string, lexicon: SentimentLexicon): Sentime
   let positive = 0;
   let negative = 0;
   for (const match of withoutContained(findCues(line, lexicon.cues))) {
-    const before = wordsBefore(line, match.start);
-    const negated = before.some((w) => lexicon.negators.has(w))
+    if (match.label === 'neutral') continue;
+    const [second, first] = wordsBefore(line, match.start);
+    const intensified = lexicon.intensifiers.has(first ?? '') || lexicon.intensifiers.has(second ?? '');
+    // "not helpful", "not very helpful"; but in "안 맞아요 교환해주세요" the 안 belongs to 맞아요 alone.
+    const negated = lexicon.negators.has(first ?? '')
+      || (lexicon.intensifiers.has(first ?? '') && lexicon.negators.has(second ?? ''))
       || lexicon.negatorsAfter.some((ending) => line.startsWith(ending, match.end));
-    const weight = match.weight * (before.some((w) => lexicon.intensifiers.has(w)) ? INTENSIFIED : 1);
+    const weight = match.weight * (intensified ? INTENSIFIED : 1);
     const polarity = negated ? (match.label === 'positive' ? 'negative' : 'positive') : match.label;
     if (polarity === 'negative') negative += weight;
     else positive += negated ? weight * NEGATED_NEGATIVE : weight;
@@ -74,9 +81,12 @@ export function scoreSentiment(text: string, lexicon: SentimentLexicon): Sentime
   };
 }
 
-// The two words before a cue: "not very helpful" is negated, "not sure, but thanks" is not.
-function wordsBefore(line: string, at: number): string[] {
-  const words = line.slice(Math.max(0, at - 24), at).split(/[\s,.!?~]+/);
-  if (at > 0 && !/[\s,.!?~]/.test(line[at - 1]!)) words.pop();
-  return words.filter(Boolean).slice(-2);
+// The two whole words before a cue, nearest last; a clause break ("not sure, but thanks") ends them.
+function wordsBefore(line: string, at: number): [string | undefined, string | undefined] {
+  const words = line.slice(Math.max(0, at - 24), at).split(' ');
+  words.pop(); // the part of the cue's own word before it, or '' when the cue starts a word
+  const clause = words.slice(-2);
+  const cut = clause.findLastIndex((w) => /[,.!?~]$/.test(w));
+  const kept = clause.slice(cut + 1);
+  return [kept.length === 2 ? kept[0] : undefined, kept.at(-1)];
 }

@@ -5,7 +5,7 @@ import { evaluateKeywords } from './evaluate-keywords';
 import { formatKeywordEvaluation } from './format-evaluation';
 import { readEvalSet, SPLITS, type Split } from './read-eval-set';
 
-const USAGE = `npm run eval:intent -- [--split dev|test] [--dir eval/intent] [--threshold 0.45] [--misses]
+const USAGE = `npm run eval:intent -- [--split dev|test] [--dir eval/intent] [--threshold 0.6] [--misses]
 
 Scores the keyword fast path and the sentiment lexicon on the labelled set (eval/intent/README.md).
 --misses lists the dev lines the fast path gets wrong (never the held-out test lines: tune on dev only).`;
