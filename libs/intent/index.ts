@@ -12,7 +12,7 @@ export {
 export { loadIntentTables, IntentTablesError, type IntentTables, type LabelTable } from './load-intent-tables';
 export { classifyByKeywords, keywordScores, DEFAULT_KEYWORD_THRESHOLD } from './classify-by-keywords';
 export { classifyRequestMessages, parseClassification } from './llm-classification';
-export { classifyIntent, type ClassifyIntentInput, type IntentLlm } from './classify-intent';
+export { classifyIntent, type ClassifyIntentInput, type IntentLlm, type TurnReading } from './classify-intent';
 export {
   INITIAL_STATE,
   nextState,

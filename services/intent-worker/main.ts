@@ -1,4 +1,4 @@
-import { loadIntentTables } from '#libs/intent';
+import { loadIntentTables, loadSentimentLexicon } from '#libs/intent';
 import { startWorkers, turnJobSchema } from '#libs/queue';
 import { runWorkerService } from '#libs/runtime';
 import { createClassifyTurn } from './classify-turn';
@@ -9,7 +9,7 @@ runWorkerService({
   reconcile: true,
   start: ({ config, logger, metrics, redis, queues, pipeline, llm }) => {
     const tables = loadIntentTables(config.intent.keywordsPath);
-    const classify = createClassifyTurn({ pipeline, queues, llm, metrics, tables, model: config.models.intent, threshold: config.intent.threshold });
+    const classify = createClassifyTurn({ pipeline, queues, llm, metrics, tables, lexicon: loadSentimentLexicon(), model: config.models.intent, threshold: config.intent.threshold });
     return startWorkers({
       queue: 'intent', schema: turnJobSchema, connection: redis, namespace: config.namespace, partitions: config.partitions,
       concurrency: config.jobs.concurrency, lockDurationMs: config.jobs.lockDurationMs, stalledIntervalMs: config.jobs.stalledIntervalMs,

@@ -1,6 +1,7 @@
 import { INTENT_LABELS, SENTIMENT_LABELS } from '#libs/intent';
 import type { Confusion, LabelScore } from './confusion';
 import { ABSTAIN, type KeywordEvaluation } from './evaluate-keywords';
+import type { ModelEvaluation } from './evaluate-with-model';
 
 const SHORT: Record<string, string> = {
   greeting: 'greet', information_seeking: 'info', task_execution: 'task', problem_solving: 'problem',
@@ -37,6 +38,20 @@ export function formatKeywordEvaluation(split: string, e: KeywordEvaluation): st
     'intent confusion (rows: gold; columns: keyword answer, (llm) = left to the model):',
     ...matrix(e.intent.confusion, INTENT_LABELS, [...INTENT_LABELS.filter((l) => l !== 'unknown'), ABSTAIN]),
     'sentiment (lexicon):',
+    ...scoreTable(e.sentiment.scores),
+    ...matrix(e.sentiment.confusion, SENTIMENT_LABELS, SENTIMENT_LABELS),
+  ].join('\n');
+}
+
+/** The whole classifier's report (keywords, then the model) for one split. */
+export function formatModelEvaluation(split: string, model: string, e: ModelEvaluation): string {
+  return [
+    `== ${split}: ${e.lines} lines — whole classifier, keywords then ${model}`,
+    `accuracy ${pct(e.accuracy)}   model calls ${e.modelCalls} (right ${pct(e.modelAccuracy)})   fallbacks ${e.fallbacks}`,
+    'intent:',
+    ...scoreTable(e.intent.scores),
+    ...matrix(e.intent.confusion, INTENT_LABELS, INTENT_LABELS),
+    'sentiment (lexicon where the keywords decide, the model where it was asked):',
     ...scoreTable(e.sentiment.scores),
     ...matrix(e.sentiment.confusion, SENTIMENT_LABELS, SENTIMENT_LABELS),
   ].join('\n');
