@@ -24,3 +24,4 @@ export {
 } from './conversation-state';
 export { SENTIMENT_LABELS, isSentimentLabel, type SentimentLabel, type SentimentMethod, type Sentiment } from './sentiment-labels';
 export { loadSentimentLexicon, scoreSentiment, type SentimentLexicon, type SentimentReading } from './score-sentiment';
+export { chooseTone, NEGATIVE_RUN, TONES, type Tone, type ToneName } from './choose-tone';

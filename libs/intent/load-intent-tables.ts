@@ -27,12 +27,16 @@ function perState<T extends z.ZodType>(value: T) {
   });
 }
 
+const tones = z.strictObject({ negative: prompt, negative_run: prompt });
+
 const intentTablesSchema = z.strictObject({
   $comment: z.string().optional(),
   /** A cue right after one of these words does not count ("no problem", "안 고마워"). */
   negators: z.array(cue).default([]),
   labels: perState(labelTable),
   prompts: perState(prompt),
+  /** Added after the state prompt for a negative turn (choose-tone.ts). */
+  tones,
 });
 
 // Strict on keys even though everything is optional: a misspelt "keywrods" must fail, not vanish.
@@ -41,6 +45,7 @@ const overrideSchema = z.strictObject({
   negators: z.array(cue).optional(),
   labels: perState(labelTable.partial().optional()).optional(),
   prompts: perState(prompt.optional()).optional(),
+  tones: tones.partial().optional(),
 });
 
 export type IntentTables = z.infer<typeof intentTablesSchema>;
@@ -94,6 +99,7 @@ function validate<T extends z.ZodType>(schema: T, value: unknown, file: string):
 function mergeIntentTables(base: IntentTables, override: IntentTablesOverride): IntentTables {
   const merged = structuredClone(base);
   merged.negators = [...new Set([...merged.negators, ...(override.negators ?? [])])];
+  merged.tones = { ...merged.tones, ...override.tones };
   for (const state of Object.keys(merged.labels) as ConversationState[]) {
     const extra = override.labels?.[state];
     const table = merged.labels[state];

@@ -33,12 +33,15 @@ export function createClassifyTurn(d: ClassifyTurnDeps) {
         text: started.input, tables: d.tables, lexicon: d.lexicon, llm: d.llm, model: d.model, signal: ctx.signal, threshold: d.threshold,
       });
       const { to } = transition(started.state as ConversationState, intent.label);
-      const committed = await d.pipeline.commitIntent(ref, intent, to);
+      const committed = await d.pipeline.commitIntent(ref, intent, to, sentiment);
       if (committed === 'gone') {
         ctx.logger.warn('intent commit refused: the turn ended, was deleted or moved on');
         return;
       }
-      if (committed === 'ok') d.metrics.intentClassifications.inc({ intent: intent.label, method: intent.method });
+      if (committed === 'ok') {
+        d.metrics.intentClassifications.inc({ intent: intent.label, method: intent.method });
+        d.metrics.sentiments.inc({ label: sentiment.label, method: sentiment.method });
+      }
       d.metrics.stageDuration.observe({ stage: 'intent', outcome: 'completed' }, (performance.now() - t0) / 1000);
       ctx.logger.debug({ label: intent.label, method: intent.method, confidence: intent.confidence, sentiment: sentiment.label }, 'intent classified');
     } catch (err) {
