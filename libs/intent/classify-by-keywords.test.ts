@@ -55,10 +55,11 @@ describe('classifyByKeywords', () => {
     expect(keywordScores('광합성 설명해줘?', tables).get('information_seeking')).toBe(5);
   });
 
-  it('does not count a cue right after a negator', () => {
+  it('does not count a cue right after a negator, except a complaint, which stays one', () => {
     expect(keywordScores('안 고마워요', tables).get('ending')).toBeUndefined();
-    expect(keywordScores('no problem', tables).get('problem_solving')).toBeUndefined();
-    expect(classifyByKeywords('no problem, thanks!', tables)?.label).toBe('ending');
+    expect(keywordScores('not thanks to you', tables).get('ending')).toBeUndefined();
+    expect(classifyByKeywords('no refund yet, it has been 2 weeks', tables)?.label).toBe('problem_solving');
+    expect(classifyByKeywords('환불 안 해줘요?', tables)?.label).toBe('problem_solving');
   });
 
   it('lets "안녕히" beat the "안녕" inside it', () => {

@@ -16,7 +16,8 @@ const compiled = new WeakMap<IntentTables, CompiledTables>();
 
 /**
  * Per-label evidence. A match inside a longer match does not count ("안녕히" counts for ending, its
- * "안녕" not for greeting); neither does a cue right after a negator ("no problem", "안 고마워").
+ * "안녕" not for greeting); neither does a cue right after a negator ("안 고마워", "not thanks"),
+ * unless it is a complaint: "no refund yet" is still about a refund.
  * Weak cues ("?", "왜", "how") say that the line is a question, not what it is about: they count only
  * for labels that strong cues already point to, or alone when no strong cue matched at all — so
  * "앱이 왜 자꾸 꺼져요?" is a problem, while "쿠버네티스가 뭐야?" still asks for information.
@@ -27,7 +28,7 @@ export function keywordScores(text: string, tables: IntentTables): Map<Conversat
   const all = withoutContained([
     ...findCues(line, strong).map((m) => ({ ...m, weak: false })),
     ...findCues(line, weak).map((m) => ({ ...m, weak: true })),
-  ]).filter((m) => !negated(line, m, negators));
+  ]).filter((m) => m.label === 'problem_solving' || !negated(line, m, negators));
   const strongLabels = new Set(all.filter((m) => !m.weak).map((m) => m.label));
   const scores = new Map<ConversationState, number>();
   for (const match of all) {
@@ -57,7 +58,7 @@ export function classifyByKeywords(
   return confidence >= threshold ? { label: best[0], confidence } : null;
 }
 
-// The word just before a match: "no problem" is not a problem, "안 고마워요" is not thanks.
+// The word just before a match: "안 고마워요" is not thanks.
 function negated(line: string, match: CueMatch<ConversationState>, negators: Set<string>): boolean {
   if (match.start === 0 || line[match.start - 1] !== ' ') return false;
   const before = line.slice(0, match.start - 1);
