@@ -1,13 +1,13 @@
 import type { Classification, ConversationState } from './intent-labels';
 import type { IntentTables } from './load-intent-tables';
-import { compileCues, findCues, normalizeText, withoutContained, type CompiledCue, type CueMatch } from './match-cues';
+import { compileCues, findCues, lineForCues, normalizeText, withoutContained, type CueMatch, type CueSet } from './match-cues';
 
 /** Below this the keyword path abstains and the caller asks the LLM; chosen on eval/intent/dev.tsv (docs/intent.md). */
 export const DEFAULT_KEYWORD_THRESHOLD = 0.6;
 
 interface CompiledTables {
-  strong: CompiledCue<ConversationState>[];
-  weak: CompiledCue<ConversationState>[];
+  strong: CueSet<ConversationState>;
+  weak: CueSet<ConversationState>;
   negators: Set<string>;
 }
 
@@ -24,7 +24,7 @@ const compiled = new WeakMap<IntentTables, CompiledTables>();
  */
 export function keywordScores(text: string, tables: IntentTables): Map<ConversationState, number> {
   const { strong, weak, negators } = compiledOf(tables);
-  const line = normalizeText(text);
+  const line = lineForCues(text);
   const all = withoutContained([
     ...findCues(line, strong).map((m) => ({ ...m, weak: false })),
     ...findCues(line, weak).map((m) => ({ ...m, weak: true })),

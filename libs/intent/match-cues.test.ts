@@ -1,4 +1,4 @@
-import { compileCues, findCues, normalizeText } from './match-cues';
+import { compileCues, findCues, lineForCues, normalizeText } from './match-cues';
 
 const found = (cue: string, text: string) =>
   findCues(normalizeText(text), compileCues([{ label: 'x', text: cue }])).map((m) => normalizeText(text).slice(m.start, m.end));
@@ -29,5 +29,15 @@ describe('findCues', () => {
 
   it('finds a Korean stem inside a word and every occurrence', () => {
     expect(found('환불', '환불해주세요 환불!')).toEqual(['환불', '환불']);
+  });
+});
+
+describe('lineForCues', () => {
+  it('keeps a short line whole and reads a long paste by its opening and its end', () => {
+    expect(lineForCues('Hello  World')).toBe('hello world');
+    const line = lineForCues(`START ${'x'.repeat(30_000)} why does this FAIL?`);
+    expect(line.length).toBeLessThanOrEqual(1501);
+    expect(line.startsWith('start ')).toBe(true);
+    expect(line.endsWith('why does this fail?')).toBe(true);
   });
 });

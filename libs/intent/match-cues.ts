@@ -16,7 +16,12 @@ export interface CompiledCue<L extends string> {
   text: string;
   weight: number;
   pattern: RegExp | null;
+  /** Text every match contains; a line without it skips the pattern (most cues are absent from a line). */
+  probe: string;
 }
+
+/** Cues by the first character of their text: a line is only checked for cues it could contain. */
+export type CueSet<L extends string> = Map<string, CompiledCue<L>[]>;
 
 export interface CueMatch<L extends string> {
   label: L;
@@ -30,6 +35,17 @@ const HANGUL = /[\u1100-\u11ff\u3130-\u318f\uac00-\ud7a3]/;
 // Words this short are too often the start of another word ("hi" → "his", "bye" → "byes"): exact only.
 const MIN_INFLECTED_LENGTH = 4;
 
+// The fast path reads a long paste's opening and its end, where the user says what they want ("... why
+// does this fail?"), so its cost stays bounded: a 32 KB line is read as 1.5 KB.
+const HEAD_CHARS = 1000;
+const TAIL_CHARS = 500;
+
+/** A line as the fast path reads it: lower case, NFC, one space for any run of white space, bounded. */
+export function lineForCues(text: string): string {
+  const bounded = text.length <= HEAD_CHARS + TAIL_CHARS ? text : `${text.slice(0, HEAD_CHARS)}\n${text.slice(-TAIL_CHARS)}`;
+  return normalizeText(bounded);
+}
+
 export function normalizeText(text: string): string {
   return text.normalize('NFC').toLowerCase().replace(/[\u2018\u2019]/g, "'").replace(/\s+/g, ' ');
 }
@@ -39,12 +55,17 @@ export function cueWeight(text: string): number {
   return [...text].reduce((sum, ch) => sum + (ch === ' ' ? 0 : HANGUL.test(ch) ? 2 : 1), 0);
 }
 
-export function compileCues<L extends string>(specs: Iterable<CueSpec<L>>): CompiledCue<L>[] {
-  const cues: CompiledCue<L>[] = [];
+export function compileCues<L extends string>(specs: Iterable<CueSpec<L>>): CueSet<L> {
+  const cues: CueSet<L> = new Map();
   for (const spec of specs) {
     const text = normalizeText(spec.text.trim());
     if (text === '') continue;
-    cues.push({ label: spec.label, text, weight: spec.weight ?? cueWeight(text), pattern: englishPattern(text) });
+    const pattern = englishPattern(text);
+    // every inflected form keeps all but a final "e" or "y" (creat-ing, tri-ed)
+    const probe = pattern && /[ey]$/.test(text) ? text.slice(0, -1) : text;
+    // by code point, as iterating the line yields them (an emoji is two UTF-16 units)
+    const first = String.fromCodePoint(text.codePointAt(0)!);
+    cues.set(first, [...(cues.get(first) ?? []), { label: spec.label, text, weight: spec.weight ?? cueWeight(text), pattern, probe }]);
   }
   return cues;
 }
@@ -79,9 +100,10 @@ function escape(text: string): string {
 }
 
 /** Every occurrence of every cue in already-normalized text; overlapping matches are all returned. */
-export function findCues<L extends string>(text: string, cues: CompiledCue<L>[]): CueMatch<L>[] {
+export function findCues<L extends string>(text: string, cues: CueSet<L>): CueMatch<L>[] {
   const matches: CueMatch<L>[] = [];
-  for (const cue of cues) {
+  for (const first of new Set(text)) for (const cue of cues.get(first) ?? []) {
+    if (!text.includes(cue.probe)) continue;
     if (cue.pattern) {
       cue.pattern.lastIndex = 0;
       for (const m of text.matchAll(cue.pattern)) {

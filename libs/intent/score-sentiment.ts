@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import lexiconJson from './sentiment-lexicon.json';
-import { compileCues, findCues, normalizeText, withoutContained, type CompiledCue } from './match-cues';
+import { compileCues, findCues, lineForCues, normalizeText, withoutContained, type CueSet } from './match-cues';
 import type { SentimentLabel } from './sentiment-labels';
 
 const cueList = z.array(z.string().trim().min(1).max(100));
@@ -18,7 +18,7 @@ const lexiconSchema = z.strictObject({
 type Polarity = 'negative' | 'positive' | 'neutral';
 
 export interface SentimentLexicon {
-  cues: CompiledCue<Polarity>[];
+  cues: CueSet<Polarity>;
   negators: Set<string>;
   negatorsAfter: string[];
   intensifiers: Set<string>;
@@ -57,7 +57,7 @@ export function loadSentimentLexicon(): SentimentLexicon {
  * an intensifier (정말, 너무, really, so); the side with more weight wins, a tie is neutral.
  */
 export function scoreSentiment(text: string, lexicon: SentimentLexicon): SentimentReading {
-  const line = normalizeText(text);
+  const line = lineForCues(text);
   let positive = 0;
   let negative = 0;
   for (const match of withoutContained(findCues(line, lexicon.cues))) {
