@@ -56,12 +56,19 @@ export const turn = z.object({
   stage: turnStage.meta({ description: 'The stage a running turn is in; null otherwise.' }),
   input: z.string(),
   intent: z.object({ label, confidence: z.number().min(0).max(1), method: z.enum(['keyword', 'llm', 'fallback']) }).nullable(),
+  sentiment: z.object({
+    label: z.enum(['negative', 'neutral', 'positive']),
+    intensity: z.number().min(0).max(1),
+    method: z.enum(['keyword', 'llm', 'fallback']).meta({ description: 'keyword: the lexicon; llm: the same call as the intent; fallback: the lexicon after the model gave none.' }),
+  }).nullable().meta({ description: 'The user\'s sentiment, read with the intent; null until the intent stage ran.' }),
   state: z.object({ from: label, to: label }).nullable().meta({ description: 'The session\'s state before and after this turn.' }),
   response: z.string().nullable().meta({ description: 'The reply; null until the turn completes (the text in progress travels on the event stream).' }),
   usage: z.object({ promptTokens: count, completionTokens: count, totalTokens: count }).nullable(),
   context: z.object({
     originalTokens: count, keptTokens: count, compressionRatio: z.number().min(0),
     messagesTotal: count, messagesKept: count, summaryUsed: z.boolean(),
+    tone: z.object({ instruction: z.enum(['negative', 'negative_run']), negativeRun: z.int().min(1) }).nullable().optional()
+      .meta({ description: 'The tone instruction added after the state prompt for a negative turn (a run: two or more in a row); null when none.' }),
   }).nullable().meta({ description: 'How the prompt was fitted into TURNQ_MAX_CONTEXT_TOKENS.' }),
   timings: z.object({ queuedMs: z.number(), intentMs: z.number(), responseMs: z.number(), totalMs: z.number() }).nullable(),
   error: z.object({

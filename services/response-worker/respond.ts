@@ -1,6 +1,6 @@
 import type { Job } from 'bullmq';
 import { buildContext } from '#libs/context';
-import { composeSystemPrompt, type ConversationState, type IntentTables } from '#libs/intent';
+import { chooseTone, composeSystemPrompt, type ConversationState, type IntentTables } from '#libs/intent';
 import type { Llm } from '#libs/llm';
 import type { Logger } from '#libs/logger';
 import type { Metrics } from '#libs/metrics';
@@ -39,8 +39,9 @@ export function createRespond(d: RespondDeps) {
     ctx.signal.addEventListener('abort', onAbort);
     try {
       const userTokens = counter.count(snap.input);
+      const tone = chooseTone(snap.sentiment?.label ?? null, snap.sentimentTrend, d.tables);
       const built = buildContext({
-        systemPrompt: composeSystemPrompt(snap.systemPrompt, snap.state as ConversationState, d.tables),
+        systemPrompt: composeSystemPrompt(snap.systemPrompt, snap.state as ConversationState, d.tables, tone?.text ?? null),
         summary: snap.summary?.text ?? null, history: snap.history, newTurn: snap.input, newTurnTokens: userTokens,
         budget: d.budget, count: (t) => promptCounter.count(t), importance: d.importance,
         totalHistory: { messages: snap.messageCount, tokens: snap.totalTokens },
@@ -64,7 +65,8 @@ export function createRespond(d: RespondDeps) {
       const tail = await deltas.takeRest();
       if (tail === false) return;
       const outcome = await d.pipeline.commitResponse(ref, {
-        attempt: snap.attempt, response: reply.text, tail, usage: reply.usage, context: built.report,
+        attempt: snap.attempt, response: reply.text, tail, usage: reply.usage,
+        context: { ...built.report, tone: tone && { instruction: tone.name, negativeRun: tone.negativeRun } },
         userTokens, replyTokens: counter.count(reply.text), intentLabel: snap.intent?.label ?? 'unknown', model: reply.model,
       });
       if (!outcome) {

@@ -397,6 +397,12 @@ export interface components {
                     messagesTotal: number;
                     originalTokens: number;
                     summaryUsed: boolean;
+                    /** @description The tone instruction added after the state prompt for a negative turn (a run: two or more in a row); null when none. */
+                    tone?: {
+                        /** @enum {string} */
+                        instruction: "negative" | "negative_run";
+                        negativeRun: number;
+                    } | null;
                 } | null;
                 intent: {
                     confidence: number;
@@ -643,6 +649,12 @@ export interface components {
                 messagesTotal: number;
                 originalTokens: number;
                 summaryUsed: boolean;
+                /** @description The tone instruction added after the state prompt for a negative turn (a run: two or more in a row); null when none. */
+                tone?: {
+                    /** @enum {string} */
+                    instruction: "negative" | "negative_run";
+                    negativeRun: number;
+                } | null;
             } | null;
             /**
              * Format: date-time
@@ -667,6 +679,17 @@ export interface components {
             model: string | null;
             /** @description The reply; null until the turn completes (the text in progress travels on the event stream). */
             response: string | null;
+            /** @description The user's sentiment, read with the intent; null until the intent stage ran. */
+            sentiment: {
+                intensity: number;
+                /** @enum {string} */
+                label: "negative" | "neutral" | "positive";
+                /**
+                 * @description keyword: the lexicon; llm: the same call as the intent; fallback: the lexicon after the model gave none.
+                 * @enum {string}
+                 */
+                method: "keyword" | "llm" | "fallback";
+            } | null;
             /** @description The turn's place in its session, from 1 in submission order. */
             seq: number;
             sessionId: string;
