@@ -62,7 +62,11 @@ export function runWorkerService(spec: WorkerServiceSpec): void {
   }).then((s) => {
     server = s;
     const address = s.address();
-    logger.info({ metricsPort: typeof address === 'object' && address ? address.port : config.metricsPort, concurrency: config.jobs.concurrency, partitions: config.partitions }, `${spec.service} started`);
+    // Read back from the workers: each service picks its own setting (the response worker its own),
+    // and every partition's worker runs that many jobs at once.
+    const perPartition = workers[0]?.concurrency ?? 0;
+    const concurrency = workers.reduce((n, w) => n + w.concurrency, 0);
+    logger.info({ metricsPort: typeof address === 'object' && address ? address.port : config.metricsPort, concurrency, perPartition, partitions: config.partitions }, `${spec.service} started`);
   }, (err: Error) => {
     logger.fatal({ err: err.message, metricsPort: config.metricsPort }, 'metrics server failed to start');
     process.exit(1);

@@ -13,7 +13,7 @@ import { turnsRouter } from './routes/turns';
 import type { GatewayDeps } from './gateway-deps';
 
 const KNOWN = [/^\/v1\/sessions$/, /^\/v1\/sessions\/[^/]+$/, /^\/v1\/sessions\/[^/]+\/(messages|turns)$/, /^\/v1\/turns\/[^/]+(\/events)?$/, /^\/(healthz|readyz|metrics)$/,
-  /^\/$/, /^\/playground\/app\.(js|css)$/, /^\/v1\/chat\/completions$/, /^\/v1\/models(\/[^/]+)?$/];
+  /^\/$/, /^\/playground\/(app\.(js|css)|fonts\/[^/]+)$/, /^\/v1\/chat\/completions$/, /^\/v1\/models(\/[^/]+)?$/];
 
 /** The HTTP API; no listen here (main.ts owns the server). */
 export function createApp(deps: GatewayDeps): Express {
@@ -25,7 +25,7 @@ export function createApp(deps: GatewayDeps): Express {
   // No route answers OPTIONS (no CORS: the playground is same-origin); Express would answer 200 itself.
   app.use((req, _res, next) => next(req.method === 'OPTIONS' ? new HttpProblem(405, `method: OPTIONS is not allowed on ${req.path}`) : undefined));
   app.use(healthRouter(deps));
-  app.use(playgroundRouter());
+  app.use(playgroundRouter({ auth: deps.apiKeys !== null }));
   app.use(chatCompletionsRouter(deps));
   app.use(adminQueuesRouter(deps));
   app.use('/v1', authenticate(deps.apiKeys), rateLimit(deps.redis, deps.namespace, deps.rateLimitPerMinute));
