@@ -32,7 +32,7 @@ export function planReply(req: ChatRequest, counter: TokenCounter, opts: PlanOpt
 
   if (req.json && looksLikeClassification(systemText)) {
     const labels = offeredLabels(systemText, req.jsonSchema);
-    if (labels.length > 0) return asJson('classify', classify(lastUser, labels, seeded), opts);
+    if (labels.length > 0) return asJson('classify', classify(lastUser, labels, systemText), opts);
   }
   if (looksLikeSummaryRequest(systemText)) {
     const summary = summaryReply(req.messages);
