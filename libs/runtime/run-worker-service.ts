@@ -40,7 +40,7 @@ export function runWorkerService(spec: WorkerServiceSpec): void {
   }
   const redis = createRedis(config.redisUrl, 'worker');
   redis.on('error', (err) => logger.warn({ err: err.message }, 'redis connection error'));
-  const metrics = createMetrics({ service: spec.service });
+  const metrics = createMetrics({ service: spec.service, namespace: config.namespace });
   const queues = createQueues({ connection: redis, namespace: config.namespace, partitions: config.partitions, attempts: config.jobs.attempts, backoffMs: config.jobs.backoffMs, sessionTtlSeconds: config.sessionTtlSeconds });
   const pipeline = createPipelineStore({ redis, namespace: config.namespace, partitions: config.partitions, ttlSeconds: config.sessionTtlSeconds });
   const llm = instrumentLlm(createLlm({

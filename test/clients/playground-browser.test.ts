@@ -246,9 +246,9 @@ type WithErrors = Page & { errors: string[] };
     const page = await openPage({ viewport: { width: 390, height: 844 }, key: null });
     expect((await page.locator('header').boundingBox())!.height).toBeLessThan(100);
     expect(await page.getByLabel('API key').isVisible()).toBe(false); // folded away with the settings
-    await page.getByText('Resume · settings').click();
+    await page.getByText('Settings', { exact: true }).click();
     await page.getByLabel('API key').fill(KEY);
-    await page.getByText('Resume · settings').click();
+    await page.getByText('Settings', { exact: true }).click();
     for (let n = 1; n <= 4; n++) await say(page, n % 2 ? '안녕하세요! 처음 뵙겠습니다.' : 'Explain how the queue keeps the order of turns, please.', n);
     const sizes = await page.evaluate(`({ page: document.scrollingElement.scrollHeight, width: document.documentElement.scrollWidth,
       log: document.getElementById('log').scrollHeight, logBox: document.getElementById('log').clientHeight })`) as Record<string, number>;

@@ -44,7 +44,8 @@ export async function capturePlayground(o: CaptureOptions): Promise<{ files: str
     const p = await ctx.newPage();
     await p.goto(`${o.baseUrl}/#${sessionId}`);
     await waitForReply(p, 2);
-    await p.evaluate('document.fonts.ready.then(() => true)'); // the Hangul slices, not the fallback boxes
+    // Hangul slices load once text needs them: let a frame lay out, then wait for the loads it started.
+    await p.evaluate('new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(() => document.fonts.ready.then(() => r(true)))))');
     const file = join(o.outDir, `playground-${v.name}.png`);
     await p.screenshot({ path: file });
     files.push(file);

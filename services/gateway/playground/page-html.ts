@@ -19,7 +19,7 @@ export function pageHtml(o: { auth: boolean }): string {
   <h1>turnq <span>playground</span></h1>
   <button id="new" type="button" class="primary">New session</button>
   <details id="setup" class="setup" open>
-    <summary>Resume · settings</summary>
+    <summary>Settings</summary>
     <form id="connect" class="connect" autocomplete="off">
       <div class="field">
         <label for="session">Session</label>
