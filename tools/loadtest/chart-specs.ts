@@ -18,6 +18,13 @@ function thin<T>(rows: T[]): T[] {
   return Array.from({ length: MAX_POINTS }, (_, i) => rows[Math.floor(i * step)]);
 }
 
+/** A round bin width (1, 2, 2.5 or 5 × 10^k) no wider than `max / bins`, so there are at least `bins` bins. */
+export function binStep(max: number, bins: number): number {
+  const raw = Math.max(max, 1) / bins;
+  const mag = 10 ** Math.floor(Math.log10(raw));
+  return [10, 5, 2.5, 2, 1].find((m) => m * mag <= raw)! * mag;
+}
+
 /** Histogram bins for n samples: Sturges' rule (1 + log2 n), so 30 samples get 6 bins and 100k get 18. */
 export function binsFor(n: number): number {
   return Math.max(5, Math.min(40, Math.ceil(1 + Math.log2(Math.max(1, n)))));
@@ -95,7 +102,7 @@ export function chartSpecs(turns: TurnRecord[]): Chart[] {
         encoding: {
           x: { field: 'i', type: 'quantitative', title: 'turn (in completion order)', axis: COUNT_AXIS, scale: { domainMin: 1, nice: false } },
           y: { field: 'ms', type: 'quantitative', title: 'ms' },
-          color: { field: 'measure', type: 'nominal', title: null, scale: { range: [CLIENT.color, SERVER.color] } },
+          color: { field: 'measure', type: 'nominal', title: null, scale: { range: [CLIENT.color, SERVER.color] }, legend: { labelLimit: 320 } },
           shape: { field: 'measure', type: 'nominal', title: null, scale: { range: [CLIENT.shape, SERVER.shape] } },
         } }) },
     { file: 'tokens-per-turn.svg', title: 'Tokens per turn', caption: 'Mean prompt and completion tokens by the turn\'s number in its conversation: the prompt grows with the history.',
@@ -129,17 +136,18 @@ export function chartSpecs(turns: TurnRecord[]): Chart[] {
           width: WIDTH, height: Math.round(HEIGHT / 3), data: { values: l.values.map((ms) => ({ ms })) },
           mark: { type: 'bar', color: l.metric.includes('server') ? SERVER.color : CLIENT.color },
           encoding: {
-            x: { field: 'ms', type: 'quantitative', bin: { maxbins: binsFor(l.values.length), extent: [0, Math.max(1, ...l.values)] }, title: `${l.metric}, ms (n=${l.values.length})` },
+            x: { field: 'ms', type: 'quantitative', bin: { step: binStep(Math.max(...l.values), binsFor(l.values.length)), extent: [0, Math.max(1, ...l.values)] }, title: `${l.metric}, ms (n=${l.values.length})` },
             y: { aggregate: 'count', type: 'quantitative', title: 'turns', axis: COUNT_AXIS },
           },
         })),
       } },
     { file: 'throughput.svg', title: 'Throughput over time', caption: `Completed turns and errors per second, each bar averaged over a ${w}-second window (about 10 completions).`,
       spec: spec(`Throughput over time (per second, ${w} s windows)`, throughput, {
-        mark: { type: 'bar', binSpacing: 1 },
+        // Rectangles from 0 to each window's rate; errors are drawn over the completions they accompany.
+        mark: { type: 'rect', stroke: 'white', strokeWidth: 0.5 },
         encoding: {
           x: { field: 'from', ...seconds }, x2: { field: 'to' },
-          y: { field: 'rate', type: 'quantitative', title: 'per second', stack: 'zero' },
+          y: { field: 'rate', type: 'quantitative', title: 'per second' }, y2: { datum: 0 },
           color: { field: 'kind', type: 'nominal', title: null, scale: { domain: ['completed turns/s', 'errors/s'], range: [CLIENT.color, '#c62828'] } },
         } }) },
   ];

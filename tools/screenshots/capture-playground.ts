@@ -44,8 +44,10 @@ export async function capturePlayground(o: CaptureOptions): Promise<{ files: str
     const p = await ctx.newPage();
     await p.goto(`${o.baseUrl}/#${sessionId}`);
     await waitForReply(p, 2);
-    // Hangul slices load once text needs them: let a frame lay out, then wait for the loads it started.
-    await p.evaluate('new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(() => document.fonts.ready.then(() => r(true)))))');
+    // Hangul slices load once text needs them (font-display: swap shows boxes until then): load every
+    // slice the page's text needs in both weights, then let a frame paint with them.
+    await p.evaluate(`Promise.all(['400', '700'].map((w) => document.fonts.load(w + ' 15px "Noto Sans KR"', document.body.innerText)))
+      .then(() => new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(() => r(true)))))`);
     const file = join(o.outDir, `playground-${v.name}.png`);
     await p.screenshot({ path: file });
     files.push(file);
