@@ -2,23 +2,33 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { pingRedis, spawnRedis, type SpawnedRedis } from '#libs/redis';
+import { pickPorts } from './pick-ports';
 
 /**
  * `npm start`: the whole stack in one command for a newcomer. Uses REDIS_URL when something answers
  * there, else starts a private redis-server (append-only file in ./.turnq-data) and says so; starts the
- * LLM simulator when no OPENAI_API_KEY / OPENAI_BASE_URL is set, loudly.
+ * LLM simulator when no OPENAI_API_KEY / OPENAI_BASE_URL is set, loudly. Each worker gets its own
+ * metrics port (pick-ports.ts), so a second stack with another PORT and TURNQ_NAMESPACE starts beside
+ * the first; the banner says where everything is.
  */
 const SERVICES = ['gateway', 'intent-worker', 'response-worker', 'summary-worker'] as const;
 
 async function main(): Promise<void> {
   const env: NodeJS.ProcessEnv = { ...process.env };
   const redisUrl = env.REDIS_URL ?? 'redis://127.0.0.1:6379';
+  const simulator = !env.OPENAI_API_KEY && !env.OPENAI_BASE_URL;
+  const ports = await pickPorts(SERVICES.filter((s) => s !== 'gateway'), env, simulator).catch((err: Error) => {
+    console.error(`turnq: ${err.message}`);
+    return process.exit(1);
+  });
+  if (ports.simulator !== null) env.LLM_SIM_PORT = String(ports.simulator);
   let privateRedis: SpawnedRedis | null = null;
   if (!(await pingRedis(redisUrl))) {
     const dir = join(process.cwd(), '.turnq-data');
     mkdirSync(dir, { recursive: true });
     try {
-      privateRedis = await spawnRedis({ dir });
+      // On the default URL's port, so the next `npm start` (another PORT and TURNQ_NAMESPACE) finds and shares it.
+      privateRedis = await spawnRedis({ dir, port: env.REDIS_URL ? undefined : 6379 });
     } catch (err) {
       console.error(`turnq: nothing answers at ${redisUrl} and no redis-server could be started (${(err as Error).message}).`);
       console.error('turnq: install Redis (e.g. apt-get install redis-server) or set REDIS_URL.');
@@ -31,7 +41,9 @@ async function main(): Promise<void> {
   const children: ChildProcess[] = [];
   let stopping = false;
   const run = (service: string) => {
-    const child = spawn(process.execPath, [join(__dirname, '..', 'services', service, 'main.js')], { env, stdio: ['ignore', 'inherit', 'inherit'] });
+    const metricsPort = ports.metrics[service];
+    const child = spawn(process.execPath, [join(__dirname, '..', 'services', service, 'main.js')],
+      { env: metricsPort === undefined ? env : { ...env, METRICS_PORT: String(metricsPort) }, stdio: ['ignore', 'inherit', 'inherit'] });
     child.on('exit', (code, signal) => {
       if (!stopping) {
         console.error(`turnq: ${service} exited (${signal ?? code}); stopping everything`);
@@ -41,7 +53,6 @@ async function main(): Promise<void> {
     children.push(child);
   };
 
-  const simulator = !env.OPENAI_API_KEY && !env.OPENAI_BASE_URL;
   if (simulator) {
     console.log('turnq: OPENAI_API_KEY is not set — replies come from the built-in LLM SIMULATOR (canned text, not a model).');
     run('llm-sim');
@@ -50,9 +61,12 @@ async function main(): Promise<void> {
 
   const port = env.PORT ?? '3000';
   const base = `http://127.0.0.1:${port}`;
-  await waitFor(`${base}/readyz`, 20_000);
+  // The banner promises every metrics URL it prints, so it waits for the workers too.
+  await Promise.all([`${base}/readyz`, ...Object.values(ports.metrics).map((p) => `http://127.0.0.1:${p}/healthz`)].map((u) => waitFor(u, 60_000)));
   const auth = env.TURNQ_API_KEYS ? ' -H "Authorization: Bearer <your key>"' : '';
-  console.log(`\nturnq is up at ${base}  (playground ${base}/  API reference ${base}/docs)\nTry:\n  SID=$(curl -s -XPOST ${base}/v1/sessions${auth} | node -pe 'JSON.parse(require("fs").readFileSync(0)).id')\n` +
+  const metrics = Object.entries(ports.metrics).map(([s, p]) => `  ${s.padEnd(16)} http://127.0.0.1:${p}/metrics`).join('\n');
+  console.log(`\nturnq is up at ${base} (namespace ${env.TURNQ_NAMESPACE ?? 'turnq'}); playground: ${base}/  API reference: ${base}/docs\nMetrics:\n  ${'gateway'.padEnd(16)} ${base}/metrics\n${metrics}` +
+    (ports.simulator !== null ? `\nSimulator: http://127.0.0.1:${ports.simulator}/v1` : '') + `\nTry:\n  SID=$(curl -s -XPOST ${base}/v1/sessions${auth} | node -pe 'JSON.parse(require("fs").readFileSync(0)).id')\n` +
     `  curl -s -XPOST "${base}/v1/sessions/$SID/turns?wait=30"${auth} -H 'content-type: application/json' -d '{"content":"안녕하세요! 처음 뵙겠습니다."}'\n`);
 
   async function stop(code: number): Promise<void> {

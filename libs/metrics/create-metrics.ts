@@ -35,6 +35,8 @@ export interface CreateMetricsOptions {
    * dashboards never rely on it.
    */
   service: string;
+  /** TURNQ_NAMESPACE, added as the `namespace` label so stacks sharing one Prometheus can be told apart. */
+  namespace?: string;
   /** prom-client's process_* and nodejs_* metrics (CPU, memory, event-loop lag); default true. */
   defaultMetrics?: boolean;
 }
@@ -49,7 +51,7 @@ export function createMetrics(opts: CreateMetricsOptions = { service: 'turnq' })
     throw new Error(`metrics service name ${JSON.stringify(opts.service)} must be lowercase letters, digits and dashes`);
   }
   const registry = new Registry();
-  registry.setDefaultLabels({ service: opts.service });
+  registry.setDefaultLabels(opts.namespace ? { service: opts.service, namespace: opts.namespace } : { service: opts.service });
   if (opts.defaultMetrics ?? true) collectDefaultMetrics({ register: registry });
 
   const registers = [registry];

@@ -61,6 +61,8 @@ export function startWorkers<T>(o: WorkerOptions<T>): Worker[] {
       limiter: { max: NO_LIMIT, duration: 1000 },
       autorun: true,
     });
+    // Zero from the start, so a dashboard's stalled-jobs rate is 0 rather than no data until the first stall.
+    o.metrics.jobsStalled.inc({ queue: o.queue }, 0);
     worker.on('completed', () => o.metrics.jobsTotal.inc({ queue: o.queue, status: 'completed' }));
     worker.on('failed', (job, err) => {
       // 'failed' fires for every failed attempt; only a job with no retry left has failed for good

@@ -40,7 +40,7 @@ export function runWorkerService(spec: WorkerServiceSpec): void {
   }
   const redis = createRedis(config.redisUrl, 'worker');
   redis.on('error', (err) => logger.warn({ err: err.message }, 'redis connection error'));
-  const metrics = createMetrics({ service: spec.service });
+  const metrics = createMetrics({ service: spec.service, namespace: config.namespace });
   const queues = createQueues({ connection: redis, namespace: config.namespace, partitions: config.partitions, attempts: config.jobs.attempts, backoffMs: config.jobs.backoffMs, sessionTtlSeconds: config.sessionTtlSeconds });
   const pipeline = createPipelineStore({ redis, namespace: config.namespace, partitions: config.partitions, ttlSeconds: config.sessionTtlSeconds });
   const llm = instrumentLlm(createLlm({
@@ -62,7 +62,11 @@ export function runWorkerService(spec: WorkerServiceSpec): void {
   }).then((s) => {
     server = s;
     const address = s.address();
-    logger.info({ metricsPort: typeof address === 'object' && address ? address.port : config.metricsPort, concurrency: config.jobs.concurrency, partitions: config.partitions }, `${spec.service} started`);
+    // Read back from the workers: each service picks its own setting (the response worker its own),
+    // and every partition's worker runs that many jobs at once.
+    const perPartition = workers[0]?.concurrency ?? 0;
+    const concurrency = workers.reduce((n, w) => n + w.concurrency, 0);
+    logger.info({ metricsPort: typeof address === 'object' && address ? address.port : config.metricsPort, concurrency, perPartition, partitions: config.partitions }, `${spec.service} started`);
   }, (err: Error) => {
     logger.fatal({ err: err.message, metricsPort: config.metricsPort }, 'metrics server failed to start');
     process.exit(1);

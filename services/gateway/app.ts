@@ -34,7 +34,7 @@ export function createApp(deps: GatewayDeps): Express {
   app.use((req, _res, next) => next(req.method === 'OPTIONS' ? noRoute(req) : undefined));
   app.use(healthRouter(deps));
   app.use(apiDocsRouter());
-  app.use(playgroundRouter());
+  app.use(playgroundRouter({ auth: deps.apiKeys !== null }));
   app.use(chatCompletionsRouter(deps));
   app.use(adminQueuesRouter(deps));
   app.use('/v1', authenticate(deps.apiKeys), rateLimit(deps.redis, deps.namespace, deps.rateLimitPerMinute));

@@ -18,7 +18,7 @@ async function main(): Promise<void> {
   for (const [name, conn] of [['redis', redis], ['subscriber', subscriber]] as const) {
     conn.on('error', (err) => logger.warn({ conn: name, err: err.message }, 'redis connection error'));
   }
-  const metrics = createMetrics({ service: 'gateway' });
+  const metrics = createMetrics({ service: 'gateway', namespace: config.namespace });
   const store = createSessionStore({ redis, namespace: config.namespace, partitions: config.partitions, ttlSeconds: config.sessionTtlSeconds });
   const queues = createQueues({ connection: redis, namespace: config.namespace, partitions: config.partitions, attempts: config.jobs.attempts, backoffMs: config.jobs.backoffMs, sessionTtlSeconds: config.sessionTtlSeconds });
   const hub = await createEventHub(subscriber, config.namespace);

@@ -1,9 +1,10 @@
 import type { TokenCounter } from '#libs/tokens';
-import { type Random, isMostlyKorean, pick } from './seeded-random';
+import { type Random, isMostlyKorean } from './seeded-random';
 
 /*
  * Canned text that says what it is: nobody reading a log or a demo should mistake the simulator for a
- * model. The reply echoes a snippet of the user's message so different turns are easy to tell apart.
+ * model. The reply echoes a snippet of the user's message so different turns are easy to tell apart,
+ * then adds filler sentences, each at most once.
  */
 const EN = {
   intro: '[turnq LLM simulator] This is a canned reply from the turnq simulator, not an answer from a language model.',
@@ -47,14 +48,25 @@ export function chatReply(lastUserText: string, counter: TokenCounter, random: R
   const snippet = snippetOf(lastUserText, ECHO_CHARS);
   if (snippet) parts.push(lang.echo(snippet));
   let tokens = counter.count(parts.join(' '));
-  while (tokens < target) {
-    const next = pick(lang.fillers, random);
+  // Each filler at most once, in a seeded order: a reply never says the same sentence twice.
+  for (const next of shuffled(lang.fillers, random)) {
+    if (tokens >= target) break;
     const added = counter.count(` ${next}`);
     if (tokens + added > MAX_REPLY_TOKENS) break;
     parts.push(next);
     tokens += added;
   }
   return parts.join(' ');
+}
+
+/** Fisher–Yates with the seeded generator: the same message always gets the same order. */
+function shuffled<T>(items: readonly T[], random: Random): T[] {
+  const out = [...items];
+  for (let i = out.length - 1; i > 0; i--) {
+    const j = Math.floor(random() * (i + 1));
+    [out[i], out[j]] = [out[j], out[i]];
+  }
+  return out;
 }
 
 /** The first `maxChars` characters (not UTF-16 units) of `text` on one line, marked when cut. */

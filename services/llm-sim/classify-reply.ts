@@ -1,4 +1,3 @@
-import { type Random, hashText, pick } from './seeded-random';
 
 /*
  * A classification answer may only use labels the request offered, so a worker's parser sees the same
@@ -18,7 +17,15 @@ const KEYWORDS: ReadonlyArray<[string, string]> = [
   ['문제', 'problem_solving'], ['오류', 'problem_solving'], ['에러', 'problem_solving'], ['안돼', 'problem_solving'], ['도움', 'problem_solving'],
   ['error', 'problem_solving'], ['fail', 'problem_solving'],
   ['재미있', 'casual_chat'], ['웃긴', 'casual_chat'], ['농담', 'casual_chat'], ['이야기', 'casual_chat'], ['joke', 'casual_chat'],
+  // feelings are casual_chat by turnq's label descriptions ("small talk, jokes, feelings")
+  ['화가', 'casual_chat'], ['화나', 'casual_chat'], ['짜증', 'casual_chat'], ['답답', 'casual_chat'], ['속상', 'casual_chat'], ['기분', 'casual_chat'],
+  ['슬퍼', 'casual_chat'], ['행복', 'casual_chat'], ['frustrat', 'casual_chat'], ['annoy', 'casual_chat'], ['angry', 'casual_chat'], ['upset', 'casual_chat'],
+  ['feel', 'casual_chat'], ['happy', 'casual_chat'], ['sad', 'casual_chat'],
 ];
+
+/* Words too common to say anything about a label. */
+const STOPWORDS = new Set(['the', 'and', 'for', 'you', 'your', 'with', 'this', 'that', 'are', 'was', 'has', 'have', 'not', 'but', 'can', 'user',
+  'assistant', 'something', 'some', 'any', 'from', 'into', 'its', 'it', 'is', 'a', 'an', 'of', 'or', 'to', 'in', 'on', 'be', 'me', 'my', 'i', 'without']);
 
 export function looksLikeClassification(systemText: string): boolean {
   return /classif|intent|categor|분류|의도/i.test(systemText);
@@ -48,8 +55,13 @@ export interface Classification {
   confidence: number;
 }
 
-/** Keyword match when it names an offered label, else a hash-picked offered label with lower confidence. */
-export function classify(userText: string, labels: readonly string[], random: Random): Classification {
+/**
+ * Deterministic and plausible, in three steps: a keyword that names an offered label (0.9); else the
+ * label whose description in the prompt ("- label: description") shares most words with the message
+ * (0.6–0.85); else a question is information_seeking and anything else casual_chat, when offered
+ * (0.5). `unknown` only when the prompt offers nothing else that fits.
+ */
+export function classify(userText: string, labels: readonly string[], systemText = ''): Classification {
   const lower = userText.toLowerCase();
   let best: [string, string] | null = null;
   for (const entry of KEYWORDS) {
@@ -57,9 +69,36 @@ export function classify(userText: string, labels: readonly string[], random: Ra
     if (!best || entry[0].length > best[0].length) best = entry;
   }
   if (best) return { label: best[1], confidence: 0.9 };
-  const candidates = labels.length > 1 ? labels.filter((l) => l !== 'unknown') : labels;
-  const label = pick(candidates.length > 0 ? candidates : labels, random);
-  return { label, confidence: (50 + (hashText(userText) % 36)) / 100 };
+
+  const words = wordsOf(lower);
+  let overlap: { label: string; score: number } | null = null;
+  for (const [label, description] of descriptions(systemText, labels)) {
+    const score = wordsOf(description.toLowerCase()).filter((d) => words.some((w) => sameWord(w, d))).length;
+    if (score > 0 && (!overlap || score > overlap.score)) overlap = { label, score };
+  }
+  if (overlap) return { label: overlap.label, confidence: Math.min(0.85, 0.5 + 0.1 * overlap.score) };
+
+  const guess = /[?？]\s*$/.test(userText.trim()) ? 'information_seeking' : 'casual_chat';
+  const fallback = [guess, 'other', 'unknown'].find((l) => labels.includes(l)) ?? labels[0];
+  return { label: fallback, confidence: 0.5 };
+}
+
+/** The offered labels' descriptions, from prompt lines like "- greeting: The user says hello…". */
+function descriptions(systemText: string, labels: readonly string[]): Array<[string, string]> {
+  return [...systemText.matchAll(/^\s*[-*]\s*([\p{L}_][\p{L}\p{N}_-]*)\s*[:：]\s*(.+)$/gmu)]
+    .filter((m) => labels.includes(m[1]) && m[1] !== 'unknown')
+    .map((m) => [m[1], m[2]]);
+}
+
+function wordsOf(text: string): string[] {
+  return text.split(/[^\p{L}\p{N}]+/u).filter((w) => w.length >= 3 && !STOPWORDS.has(w));
+}
+
+/* English words match on a shared stem (explain / explanation, work / works); Korean ones whole. */
+function sameWord(a: string, b: string): boolean {
+  if (a === b) return true;
+  const stem = Math.min(a.length, b.length, 5);
+  return stem >= 4 && /^[a-z]+$/.test(a + b) && a.slice(0, stem) === b.slice(0, stem);
 }
 
 /*

@@ -1,5 +1,5 @@
 import type { AddressInfo } from 'node:net';
-import pino from 'pino';
+import { createLogger } from '#libs/logger';
 import { createSimServer } from './create-sim-server';
 import { type SimConfig, SimConfigError, parseSimEnv } from './sim-config';
 
@@ -9,14 +9,15 @@ function loadConfig(): SimConfig {
     return parseSimEnv(process.env);
   } catch (err) {
     if (!(err instanceof SimConfigError)) throw err;
-    pino({ name: 'llm-sim' }).fatal({ problems: err.message.split('\n') }, 'invalid configuration, not starting');
+    createLogger('llm-sim').fatal({ problems: err.message.split('\n') }, 'invalid configuration, not starting');
     process.exit(1);
   }
 }
 
 function main(): void {
   const config = loadConfig();
-  const log = pino({ name: 'llm-sim', level: config.logLevel });
+  // ISO times and the service field, like every other turnq process
+  const log = createLogger('llm-sim', config.logLevel);
   const server = createSimServer({ knobs: config.knobs, log });
 
   server.listen(config.port, () => {

@@ -1,3 +1,4 @@
+import { classifyRequestMessages } from '#libs/intent';
 import { tokenCounter } from '#libs/tokens';
 import type { ChatRequest, SimMessage } from './chat-request';
 import { MAX_REPLY_TOKENS, MIN_REPLY_TOKENS } from './chat-reply';
@@ -37,6 +38,14 @@ describe('planReply: chat', () => {
     }
   });
 
+  it('never says the same sentence twice in one reply', () => {
+    for (let i = 0; i < 60; i++) {
+      const text = planReply(request([{ role: 'user', content: i % 2 ? `질문 ${i}: 큐는 어떻게 동작하나요?` : `question ${i}: how do queues work?` }]), counter, noFaults).text;
+      const sentences = text.split(/(?<=[.!?다])\s+/).filter((x) => x.length > 10);
+      expect(new Set(sentences).size).toBe(sentences.length);
+    }
+  });
+
   it('wraps the reply in a JSON object when JSON mode is asked without a classification prompt', () => {
     const plan = planReply(request([{ role: 'user', content: 'hi' }], { json: true }), counter, noFaults);
     expect(JSON.parse(plan.text)).toMatchObject({ simulator: 'turnq LLM simulator' });
@@ -73,6 +82,26 @@ describe('planReply: classification', () => {
     expect(classify('감사합니다!', system)).toMatchObject({ label: 'ending', sentiment: 'positive' });
     expect(classify('12345', system)).toMatchObject({ sentiment: 'neutral', intensity: 0 });
     expect(classify('감사합니다!')).not.toHaveProperty('sentiment');
+  });
+
+  // turnq's own classification prompt, with a description per label
+  const turnqPrompt = classifyRequestMessages('x')[0].content;
+
+  it.each([
+    ['정말 화가 나네요', 'casual_chat'],
+    ['This is really frustrating.', 'casual_chat'],
+    ['Could you translate this paragraph into French', 'task_execution'],
+    ['my build has a bug somewhere', 'problem_solving'],
+    ['흠, 그럼 내일은?', 'information_seeking'],
+    ['그렇군요', 'casual_chat'],
+  ])('labels %p plausibly as %s with turnq\'s prompt, the same every time', (content, label) => {
+    const answer = classify(content, turnqPrompt);
+    expect(answer.label).toBe(label);
+    expect(classify(content, turnqPrompt)).toEqual(answer);
+  });
+
+  it('is surer of a label found in its description than of a guess', () => {
+    expect(classify('Could you translate this paragraph into French', turnqPrompt).confidence).toBeGreaterThan(classify('그렇군요', turnqPrompt).confidence);
   });
 
   it('never answers a label the prompt did not offer', () => {
@@ -116,6 +145,16 @@ describe('planReply: summary', () => {
   it('answers a chat prompt that carries a summary as a chat, not as a summary request', () => {
     const plan = planReply(request([{ role: 'system', content: 'Be helpful.\n\nSummary of the earlier conversation (those messages are not repeated below):\nThe user asked about crawlers.' }, { role: 'user', content: 'and then?' }]), counter, noFaults);
     expect(plan.kind).toBe('chat');
+  });
+
+  it('summarizes what the user said, never its own prompt, when sent turnq\'s summary request', () => {
+    const content = 'Previous summary:\n(none)\n\nNew messages:\nuser: 배송 조회 부탁드려요\nassistant: [turnq LLM 시뮬레이터] 고정 문장입니다.\nuser: 12345입니다';
+    const plan = planReply(request([{ role: 'system', content: 'Write the rolling summary of this conversation.' }, { role: 'user', content }]), counter, noFaults);
+    expect(plan.kind).toBe('summarize');
+    expect(plan.text).not.toMatch(/Previous summary|\(none\)|New messages|시뮬레이터\] 고정/);
+    expect(plan.text).toContain('"배송 조회 부탁드려요"');
+    expect(plan.text).toContain('"12345입니다"');
+    expect(plan.text).toContain('메시지 3개');
   });
 
   it('counts the lines of a transcript sent as one message', () => {

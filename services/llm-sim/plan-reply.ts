@@ -34,7 +34,7 @@ export function planReply(req: ChatRequest, counter: TokenCounter, opts: PlanOpt
     const labels = offeredLabels(systemText, req.jsonSchema);
     if (labels.length > 0) {
       const feeling = asksForSentiment(systemText) ? sentimentOf(lastUser) : {};
-      return asJson('classify', { ...classify(lastUser, labels, seeded), ...feeling }, opts);
+      return asJson('classify', { ...classify(lastUser, labels, systemText), ...feeling }, opts);
     }
   }
   if (looksLikeSummaryRequest(systemText)) {

@@ -22,16 +22,33 @@ export function foldedMessageCount(messages: readonly SimMessage[]): number {
   return Math.max(history.length, transcriptLines);
 }
 
-/** A canned summary naming how many messages it folded and quoting the start of a few of them. */
+/*
+ * What the user said, in order: the "user:" lines of a transcript, else the user messages themselves.
+ * The summarizer's own framing ("Previous summary: …", "New messages:") is prompt, not conversation.
+ */
+const USER_LINE = /^\s*(?:\[[^\]]*\]\s*)?(?:user|사용자|human)\s*[:：]\s*(.+)$/gim;
+
+function userSaid(history: readonly SimMessage[]): string[] {
+  return history.flatMap((m) => {
+    const lines = [...m.content.matchAll(USER_LINE)].map((x) => x[1]);
+    if (lines.length > 0) return lines;
+    return m.role === 'user' && !/^\s*previous summary/i.test(m.content) ? [m.content] : [];
+  });
+}
+
+/** A canned summary that reads like one: how many messages it folded, how the user opened, where they are now. */
 export function summaryReply(messages: readonly SimMessage[]): string {
   const history = messages.filter((m) => m.role !== 'system' && m.role !== 'developer');
   const n = foldedMessageCount(messages);
-  const quotes = history.slice(-3).map((m) => `"${snippetOf(m.content, 24)}"`).join(', ');
-  const korean = isMostlyKorean(history.map((m) => m.content).join(' '));
-  if (korean) {
-    return `${SUMMARY_PREFIX} 메시지 ${n}개를 요약했습니다. 이 요약은 모델이 아니라 turnq LLM 시뮬레이터가 만든 고정 문장입니다.` +
-      (quotes ? ` 최근 내용: ${quotes}.` : '');
+  const said = userSaid(history).map((t) => snippetOf(t, 40)).filter((t) => t.length > 0);
+  const first = said[0];
+  const last = said.length > 1 ? said[said.length - 1] : null;
+  if (isMostlyKorean(said.join(' '))) {
+    const what = first === undefined ? '사용자 메시지는 없었습니다.'
+      : `사용자는 "${first}"(이)라는 말로 시작했고${last ? `, 가장 최근에는 "${last}"(이)라고 했습니다.` : ' 그 뒤로 다른 말은 없었습니다.'}`;
+    return `${SUMMARY_PREFIX} 메시지 ${n}개를 요약합니다. ${what} (모델이 아니라 turnq LLM 시뮬레이터가 만든 요약입니다.)`;
   }
-  return `${SUMMARY_PREFIX} Folded ${n} messages. This canned summary comes from the turnq LLM simulator, not a model.` +
-    (quotes ? ` Recent: ${quotes}.` : '');
+  const what = first === undefined ? 'The user wrote nothing.'
+    : `The user opened with "${first}"${last ? ` and most recently wrote "${last}".` : ' and wrote nothing else.'}`;
+  return `${SUMMARY_PREFIX} Folded ${n} messages. ${what} (A canned summary from the turnq LLM simulator, not a model.)`;
 }

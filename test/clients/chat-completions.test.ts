@@ -44,6 +44,15 @@ describe('OpenAI-compatible chat endpoint', () => {
     expect((await native().http('GET', `/v1/sessions/${sessionId}`)).json.systemPrompt).toBe('You are terse.');
   });
 
+  it('counts a session it creates in turnq_sessions_created_total, and none for a named session', async () => {
+    const created = async () => Number(/^turnq_sessions_created_total\{[^}]*\} (\d+)$/m.exec(await (await fetch(`${stack.baseUrl}/metrics`)).text())![1]);
+    const before = await created();
+    const { response } = await openai.chat.completions.create({ model: 'm', messages: user('hello') }).withResponse();
+    expect(await created()).toBe(before + 1);
+    await openai.chat.completions.create({ model: 'm', messages: user('hello again') }, { headers: { 'X-Session-Id': response.headers.get('x-session-id')! } });
+    expect(await created()).toBe(before + 1);
+  });
+
   it('streams chunks whose text is the turn\'s reply, then a usage chunk with include_usage', async () => {
     const first = await openai.chat.completions.create({ model: 'm', messages: user('hello') }).withResponse();
     const sessionId = first.response.headers.get('x-session-id')!;

@@ -140,15 +140,32 @@ describe('grafana dashboards', () => {
   const datasourceUid = /uid:\s*(\S+)/.exec(readFileSync(join(repoRoot, 'deploy/grafana/provisioning/datasources/prometheus.yml'), 'utf8'))?.[1];
   const file = join(repoRoot, 'deploy/grafana/dashboards/turnq-overview.json');
   type P = { id: number; type: string; gridPos?: object; datasource?: { uid?: string }; targets?: Array<{ datasource?: { uid?: string } }>; panels?: P[] };
-  const dashboard = JSON.parse(readFileSync(file, 'utf8')) as { uid: string; panels: P[] };
+  const dashboard = JSON.parse(readFileSync(file, 'utf8')) as { uid: string; panels: P[]; templating: { list: Array<{ name: string; type: string }> } };
   const all = (ps: P[]): P[] => ps.flatMap((p) => [p, ...all(p.panels ?? [])]);
 
-  it('query the provisioned Prometheus data source by its fixed uid', () => {
+  it('query the data source chosen by $datasource, which defaults to the provisioned Prometheus', () => {
     expect(datasourceUid).toBe('turnq-prometheus');
+    const ds = dashboard.templating.list.find((v) => v.name === 'datasource');
+    expect(ds).toMatchObject({ type: 'datasource', query: 'prometheus', current: { value: datasourceUid } });
+    const where = (p: P) => `panel ${p.id} "${(p as { title?: string }).title}"`;
     for (const p of all(dashboard.panels).filter((x) => x.type !== 'row')) {
-      expect(p.datasource?.uid).toBe(datasourceUid);
-      for (const t of p.targets ?? []) expect(t.datasource?.uid).toBe(datasourceUid);
+      expect([where(p), p.datasource?.uid]).toEqual([where(p), '${datasource}']);
+      for (const t of p.targets ?? []) expect([where(p), t.datasource?.uid]).toEqual([where(p), '${datasource}']);
     }
+  });
+
+  it('filter every turnq series by namespace, job and instance, and have a stalled-jobs panel', () => {
+    const names = dashboard.templating.list.map((v) => v.name);
+    expect(names).toEqual(['datasource', 'namespace', 'job', 'instance']);
+    const exprs = dashboardPanelExpressions().filter((p) => p.file === 'turnq-overview.json');
+    const raw = all(dashboard.panels).flatMap((p) => (p.targets ?? []).map((t) => ({ panel: (p as { title?: string }).title, expr: (t as { expr?: string }).expr ?? '' })));
+    expect(raw.length).toBe(exprs.length);
+    for (const { panel, expr } of raw) {
+      for (const s of promqlSelectors(expr).filter((x) => /^(turnq_|process_|nodejs_)/.test(x.metric))) {
+        expect([panel, s.metric, ['namespace', 'job', 'instance'].every((l) => s.matchers.some((m) => m.label === l && m.op === '=~'))]).toEqual([panel, s.metric, true]);
+      }
+    }
+    expect(raw.find((r) => r.panel === 'Stalled jobs/s')?.expr).toContain('turnq_jobs_stalled_total');
   });
 
   it('have a fixed uid, unique panel ids and a position for every panel', () => {

@@ -17,6 +17,10 @@ const grafanaVariables: Array<[RegExp, string]> = [
   [/\$\{?__range_ms\}?/g, '3600000'],
   [/\$\{?__range_s\}?/g, '3600'],
   [/\$\{?__range\}?/g, '1h'],
+  // the dashboard's template variables at "All" (their allValue)
+  [/\$\{?namespace\}?/g, '.*'],
+  [/\$\{?job\}?/g, '.*'],
+  [/\$\{?instance\}?/g, '.*'],
 ];
 
 interface Panel {

@@ -44,15 +44,18 @@ describe('turnq_jobs_stalled_total', () => {
       const log = await (await fetch(`${stack.simUrl}/_sim/requests?limit=10`)).json() as { requests: Array<{ kind: string; outcome: string }> };
       return log.requests.find((r) => r.kind === 'chat' && r.outcome === 'pending');
     });
-    expect(await scrape(doomed)).not.toMatch(stalledLine);
+    expect(stalledLine.exec(await scrape(doomed))?.[1]).toBe('0');
     await stack.kill(doomed, 'SIGKILL');
     await fetch(`${stack.simUrl}/_sim/config`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ latencyMs: 20 }) });
     const successor = await stack.start('response-worker');
 
-    const count = await until('a stalled count on the new worker', async () => stalledLine.exec(await scrape(successor))?.[1]);
+    const count = await until('a stalled count on the new worker', async () => {
+      const n = stalledLine.exec(await scrape(successor))?.[1];
+      return n === '0' ? null : n; // the counter starts at 0; wait for the stall
+    });
     expect(Number(count)).toBe(1);
     const turn = await api.waitTurn(submitted.json.turnId, 20_000);
     expect(turn.status).toBe('completed');
-    expect(await scrape(stack.of('intent-worker')[0])).not.toMatch(/^turnq_jobs_stalled_total\{/m);
+    expect(await scrape(stack.of('intent-worker')[0])).toMatch(/^turnq_jobs_stalled_total\{[^}]*queue="intent"[^}]*\} 0$/m);
   });
 });

@@ -27,6 +27,8 @@ describe('turnq loadtest against a real stack', () => {
     for (const c of CHARTS) expect(readFileSync(join(out, c), 'utf8')).toMatch(/^<svg[^>]*>/);
     const html = readFileSync(join(out, 'index.html'), 'utf8');
     for (const c of CHARTS) expect(html).toContain(`src="${c}"`);
+    expect(html).toContain('<table class="options"><tr><th>url</th>');
+    expect(html).not.toContain('{&quot;url&quot;');
 
     const { summary, turns } = JSON.parse(readFileSync(join(out, 'report.json'), 'utf8'));
     expect(summary.order).toMatchObject({ sessionsChecked: 6, turnsChecked: 30, violations: 0 });
@@ -50,7 +52,9 @@ describe('turnq loadtest against a real stack', () => {
     const out = join(dir, 'open');
     const r = await runCli(['loadtest', '--url', stack.baseUrl, '--users', '4', '--turns', '50', '--rate', '10', '--duration', '2s', '--follow', 'sse', '--out', out]);
     if (r.code !== 0) throw new Error(`exit ${r.code}\n${r.stdout}\n${r.stderr}`);
-    const { summary } = JSON.parse(readFileSync(join(out, 'report.json'), 'utf8'));
+    const { summary, turns } = JSON.parse(readFileSync(join(out, 'report.json'), 'utf8'));
+    // a turn is never sent before it was due: client lag is never negative
+    expect(turns.filter((t: { sentMs: number; dueMs: number }) => t.sentMs < t.dueMs)).toEqual([]);
     // 10 turns/s for 2 s, round-robin over 4 sessions whose turns queue behind each other.
     expect(summary.turns.submitted).toBeGreaterThanOrEqual(18);
     expect(summary.turns.submitted).toBeLessThanOrEqual(21);

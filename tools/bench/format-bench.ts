@@ -1,4 +1,5 @@
 import type { TargetResult } from './evaluate-targets';
+import { littlesLawNote } from './run-notes';
 import type { BenchResults, DesignResult } from './run-bench';
 
 const mb = (bytes: number | undefined) => (bytes === undefined ? '—' : `${(bytes / 1024 / 1024).toFixed(2)} MB`);
@@ -48,11 +49,14 @@ export function formatBench(r: BenchResults, targets: TargetResult[], lengths: n
   lines.push('');
   for (const [name, d] of [['baseline', r.baseline], ['turnq', r.turnq]] as const) {
     if (d) lines.push(`${name} CPU ms per turn: ${Object.entries(d.cpuPerTurn.msPerTurn).map(([k, v]) => `${k} ${v}`).join(' · ')}`);
+    if (d?.saturation.notSaturated) lines.push(`${name} saturation: ${d.saturation.notSaturated}`);
   }
   const l = r.littlesLaw;
   if (l) {
     lines.push('', `Little's law: ${l.sessions} sessions, ${l.llmMs} ms LLM: unloaded latency ${ms(l.unloadedLatencyMs)}, ` +
       `allowed min(N/W₀, capacity ${l.capacityTurnsPerSec ?? '—'}) = ${l.allowedTurnsPerSec} turns/s, measured ${l.measuredTurnsPerSec} turns/s at ${ms(l.measuredLatencyMs)}`);
+    const note = littlesLawNote(l.ratio, !r.turnq?.saturation.notSaturated);
+    if (note) lines.push(`  (${Math.round(l.ratio * 100)}% of allowed, but ${note})`);
   }
   lines.push('', 'targets');
   for (const t of targets) lines.push(`  ${t.pass === null ? 'SKIP' : t.pass ? 'PASS' : 'FAIL'}  ${t.goal}: ${t.measured}`);

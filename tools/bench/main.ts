@@ -6,6 +6,7 @@ import { BENCH_USAGE, parseBenchOptions, type BenchOptions } from './bench-optio
 import { evaluateTargets } from './evaluate-targets';
 import { formatBench } from './format-bench';
 import { machineBusy } from './process-cpu';
+import { windowNote } from './run-notes';
 import { runBench } from './run-bench';
 
 /**
@@ -43,6 +44,8 @@ export async function main(argv: string[]): Promise<number> {
     probe.disconnect();
     log(`${o.quick ? 'quick run' : 'full run'} on node ${process.version}, ${cpus().length} CPUs, Redis ${version} (${own ? 'private' : redisUrl})`);
     const busyBefore = await machineBusy(1000, cpus().length);
+    const small = windowNote(o.window);
+    if (small) log(`WARNING: ${small}`);
     if (busyBefore !== null && busyBefore > 0.15) log(`WARNING: the machine is already ${Math.round(busyBefore * 100)}% busy before the bench starts; every number below will be worse`);
 
     const results = await runBench(o, redisUrl, own?.process.pid, log);
@@ -56,6 +59,7 @@ export async function main(argv: string[]): Promise<number> {
     mkdirSync(dirname(out), { recursive: true });
     writeFileSync(out, `${JSON.stringify({ meta, ...results, targets }, null, 2)}\n`);
     console.log(formatBench(results, targets, o.lengths, `turnq bench · node ${process.version} · ${cpus().length} CPUs · Redis ${version}${o.quick ? ' · quick' : ''}`));
+    if (small) console.log(`\nnote: ${small}`);
     console.log(`\nbench.json: ${out}`);
     return o.failOnMiss && targets.some((t) => t.pass === false) ? 1 : 0;
   } catch (err) {

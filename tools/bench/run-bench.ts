@@ -9,12 +9,13 @@ import { measureLittlesLaw, type LittlesLaw } from './littles-law';
 import { measureRawBullmq, type RawBullmqResult } from './raw-bullmq';
 import { cpuPerTurn, sampleCpu } from './process-cpu';
 import { commandCounts, commandsPerTurn, deleteKeys, type CommandsPerTurn } from './redis-stats';
+import { saturationNote } from './run-notes';
 import { baselineMemory, turnqMemory, type SessionMemory } from './session-memory';
 import { startBenchStack } from './start-bench-stack';
 import { measureTokenizers, type TokenizerSpeed } from './tokenizer-speed';
 
 export interface DesignResult {
-  saturation: Throughput & { tried: Array<{ sessions: number; turnsPerSec: number }> };
+  saturation: Throughput & { tried: Array<{ sessions: number; turnsPerSec: number }>; notSaturated: string | null };
   /** With the CPU it took: on a VM a process that sleeps between messages pays more per message (docs/performance.md). */
   overheadAtHalfSaturation: Throughput & { rate: number; cpuPerTurn: ReturnType<typeof cpuPerTurn> };
   costByLength: LengthCost[];
@@ -63,7 +64,7 @@ async function measureDesign(target: BenchTarget, redis: Redis, o: BenchOptions,
   const mem = await memory();
   log(`${target.name}: ${mem.bytesPer1000.total} bytes per 1,000 idle sessions`);
   return {
-    saturation: { ...best, tried: tried.map((t) => ({ sessions: t.sessions, turnsPerSec: t.turnsPerSec })) },
+    saturation: { ...best, tried: tried.map((t) => ({ sessions: t.sessions, turnsPerSec: t.turnsPerSec })), notSaturated: saturationNote(tried, cpu.busyShare + (cpu.otherShare ?? 0)) },
     overheadAtHalfSaturation: overhead, costByLength: cost, redisCommandsPerTurn: commands, cpuPerTurn: cpu, memoryPer1000IdleSessions: mem,
   };
 }

@@ -75,8 +75,9 @@ export async function runLoad(plan: LoadPlan, client: TurnqClient, hooks: LoadHo
   for (let k = 0; k < total; k++) {
     const due = t0 + (k * 1000) / plan.rate;
     if (due >= stopAt) break;
-    const wait = due - hooks.clock();
-    if (wait > 0) await sleep(wait);
+    // A timer may fire up to a millisecond before its time by performance.now(); sleeping until the
+    // clock has really passed `due` keeps client lag (sentMs - dueMs) from going negative.
+    for (let wait = due - hooks.clock(); wait > 0; wait = due - hooks.clock()) await sleep(Math.ceil(wait));
     const u = live[k % live.length];
     inflight.push(turn(u.user, u.id, due));
   }

@@ -28,18 +28,24 @@ export async function writeReport(dir: string, meta: ReportMeta, summary: RunSum
   const chartErrors = rendered.filter((r) => r.error).map((r) => `${r.file}: ${r.error}`);
 
   const rows = summaryRows(summary).map(([k, v]) => `<tr><th>${esc(k)}</th><td>${esc(v)}</td></tr>`).join('\n');
+  const options = Object.entries(meta.options).filter(([, v]) => v !== undefined)
+    .map(([k, v]) => `<tr><th>${esc(k)}</th><td>${esc(typeof v === 'string' ? v : JSON.stringify(v))}</td></tr>`).join('\n');
   const violations = summary.order.examples.map((v) => `<li><b>${esc(v.kind)}</b> ${esc(v.sessionId)}: ${esc(v.detail)}</li>`).join('\n');
   const figures = specs.map((c) => {
     const r = rendered.find((x) => x.file === c.file)!;
-    return r.svg ? `<figure><img src="${c.file}" alt="${esc(c.title)}"><figcaption>${esc(c.title)}</figcaption></figure>`
+    return r.svg ? `<figure><img src="${c.file}" alt="${esc(c.title)}"><figcaption>${esc(c.caption)}</figcaption></figure>`
       : `<figure><p>${esc(c.title)}: not rendered (${esc(r.error ?? '')})</p></figure>`;
   }).join('\n');
   put('index.html', `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><title>turnq loadtest ${esc(meta.startedAt)}</title>
 <style>body{font-family:sans-serif;margin:2em;max-width:1400px}table{border-collapse:collapse}th,td{border:1px solid #ccc;padding:4px 8px;text-align:left;vertical-align:top}
-th{background:#f4f4f4;white-space:nowrap}.ok{color:#1a7f37}.bad{color:#cf222e}figure{display:inline-block;margin:1em}img{max-width:100%}</style></head>
+th{background:#f4f4f4;white-space:nowrap}.ok{color:#1a7f37}.bad{color:#cf222e}figure{display:inline-block;margin:1em 1em 1.5em 0;vertical-align:top;max-width:700px}img{max-width:100%}
+figcaption{color:#555;font-size:.9em;margin-top:.3em}table.options td{font-family:monospace}</style></head>
 <body><h1>turnq loadtest</h1>
-<p>${esc(meta.url)} · started ${esc(meta.startedAt)} · node ${esc(meta.node)} · options <code>${esc(JSON.stringify(meta.options))}</code></p>
+<p>${esc(meta.url)} · started ${esc(meta.startedAt)} · node ${esc(meta.node)}</p>
+<h2>Options</h2>
+<table class="options">${options}</table>
+<h2>Summary</h2>
 <p class="${summary.order.violations ? 'bad' : 'ok'}">Order check: ${summary.order.violations ? `${summary.order.violations} violations` : 'no violations'}</p>
 <table>${rows}</table>
 ${violations ? `<h2>Violations</h2><ul>${violations}</ul>` : ''}

@@ -43,7 +43,11 @@ export function chatCompletionsRouter(deps: GatewayDeps): Router {
     const idemHeader = req.get('idempotency-key');
     const idem = idemHeader === undefined ? undefined : parseOr400(idempotencyKey, idemHeader, ['Idempotency-Key']);
     const named = req.get('x-session-id');
-    const sessionId = named ?? (await store.create(tenant, { systemPrompt: input.systemPrompt, userId: input.userId })).id;
+    let sessionId = named;
+    if (sessionId === undefined) {
+      sessionId = (await store.create(tenant, { systemPrompt: input.systemPrompt, userId: input.userId })).id;
+      deps.metrics.sessionsCreated.inc(); // the same count as POST /v1/sessions: dashboards divide by it
+    }
     const result = await store.submit(tenant, sessionId, { content: input.content, idempotencyKey: idem, maxPending: deps.maxPendingTurns });
     switch (result.kind) {
       case 'not_found':
