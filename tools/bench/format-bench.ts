@@ -60,6 +60,8 @@ export function formatBench(r: BenchResults, targets: TargetResult[], lengths: n
       lines.push(`  ${name.padEnd(34)} ${String(c.commands).padStart(6)}  ${c.calls ? `${c.calls} calls: ` : ''}${inner}`);
     }
   }
+  const idle = r.turnq?.idleCommandsPerSec;
+  if (idle) lines.push(`turnq stack idle: ${idle.perSec} Redis commands/s (${Object.entries(idle.top).map(([k, v]) => `${k} ${v}`).join(' ')})`);
   const mem = r.turnq?.memoryPer1000IdleSessions;
   if (mem?.encodings) {
     lines.push('', `turnq memory per 1,000 idle sessions by key type (keys per session, encodings): ` +

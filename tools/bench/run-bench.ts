@@ -22,6 +22,8 @@ export interface DesignResult {
   redisCommandsPerTurn: CommandsPerTurn;
   /** redis-server's own CPU ms per turn over the saturation runs (INFO CPU), the unit Redis capacity is bought in. */
   redisCpuMsPerTurn: number;
+  /** Commands per second with the stack idle (workers polling, stalled checks, metrics): paid with no turn at all. */
+  idleCommandsPerSec?: { perSec: number; top: Record<string, number> };
   /** Who issued the commands (turnq's scripts, BullMQ's, direct calls), from an untimed MONITOR sample; turnq only. */
   commandSources?: CommandSources;
   /** CPU ms per turn by process during the saturation runs: where a CPU-bound machine's time goes. */
@@ -44,6 +46,15 @@ const MODEL = 'gpt-4o-mini';
 /** Saturation (best of the tried session counts, Redis commands counted around it), then half that rate, then cost by length and memory. */
 async function measureDesign(target: BenchTarget, redis: Redis, o: BenchOptions, procs: Processes, memory: () => Promise<SessionMemory>, log: (s: string) => void,
   sources?: (drive: () => Promise<number>) => Promise<CommandSources>): Promise<DesignResult> {
+  let idleCommandsPerSec: DesignResult['idleCommandsPerSec'];
+  if (sources) {
+    // 10 s with nothing to do: every worker's blocking wait (drainDelay) and stalled check (stalledInterval).
+    const idleBefore = await commandCounts(redis);
+    await new Promise((r) => setTimeout(r, 10_000));
+    const idle = commandsPerTurn(idleBefore, await commandCounts(redis), 10);
+    idleCommandsPerSec = { perSec: idle.perTurn, top: idle.top };
+    log(`${target.name}: idle: ${idle.perTurn} commands/s (${Object.entries(idle.top).map(([k, v]) => `${k} ${v}`).join(', ')})`);
+  }
   const before = await commandCounts(redis);
   const redisCpuBefore = await redisCpuSeconds(redis);
   const cpuBefore = sampleCpu(procs());
@@ -78,7 +89,7 @@ async function measureDesign(target: BenchTarget, redis: Redis, o: BenchOptions,
   }
   return {
     saturation: { ...best, tried: tried.map((t) => ({ sessions: t.sessions, turnsPerSec: t.turnsPerSec })) },
-    overheadAtHalfSaturation: overhead, costByLength: cost, redisCommandsPerTurn: commands, redisCpuMsPerTurn, commandSources, cpuPerTurn: cpu, memoryPer1000IdleSessions: mem,
+    overheadAtHalfSaturation: overhead, costByLength: cost, redisCommandsPerTurn: commands, redisCpuMsPerTurn, idleCommandsPerSec, commandSources, cpuPerTurn: cpu, memoryPer1000IdleSessions: mem,
   };
 }
 
