@@ -32,7 +32,7 @@ export function decodeSession(flat: string[], pending: number, history: string[]
   };
 }
 
-/** Field order of READ_TURN: st sg in ca sa ia ea it sf stt out us cx er mdl (out: the reply, from the history). */
+/** Field order of READ_TURN: st sg in ca sa ia ea it sf stt out us cx er mdl dl (out: the reply, from the history; dl: see replayTurn). */
 export function decodeTurn(sessionId: string, seq: number, v: string[]): Turn {
   const [st, sg, input, ca, sa, ia, ea, it, sf, stt, out, us, cx, er, mdl] = v;
   const status = st as TurnStatus;

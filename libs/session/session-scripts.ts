@@ -15,7 +15,7 @@
  */
 const TURN_FIELDS = `
 local function turn_fields(seq)
-  local names = {'st', 'sg', 'in', 'ca', 'sa', 'ia', 'ea', 'it', 'sf', 'stt', 'oi', 'us', 'cx', 'er', 'mdl', 'out'}
+  local names = {'st', 'sg', 'in', 'ca', 'sa', 'ia', 'ea', 'it', 'sf', 'stt', 'oi', 'us', 'cx', 'er', 'mdl', 'dl', 'out'}
   local fields = {}
   for i, n in ipairs(names) do fields[i] = seq .. ':' .. n end
   local v = redis.call('HMGET', KEYS[3], unpack(fields))
@@ -45,17 +45,9 @@ local function touch(now)
   redis.call('HSET', KEYS[1], 'la', now)
   if ttl > 0 then for i = 1, 6 do redis.call('EXPIRE', KEYS[i], ttl) end end
 end
--- appends an SSE event to the turn's event list as 'type\\ndata' (decodeEvent in decode.ts reads it).
--- A LIST, not a STREAM: a few short events take a fraction of a stream's memory, and kept for the
--- session's lifetime that adds up. The list is never trimmed, so event n is element n-1 and its id is
--- RPUSH's reply.
-local function emit(seq, etype, data)
+-- tells the turn's followers about its event n (and a waiting gateway about its end)
+local function announce(seq, n, etype, data)
   local key = evp .. seq
-  local n = redis.call('RPUSH', key, etype .. '\\n' .. data)
-  -- a list is written only while its turn runs, so this TTL ends it no later than its session;
-  -- sessions kept forever (ttl 0) still drop a turn's events a day after its last one. Deltas skip
-  -- it: the list's first event set it and its last ('done') sets it again.
-  if etype ~= 'delta' then redis.call('EXPIRE', key, ttl > 0 and ttl or 86400) end
   redis.call('PUBLISH', key, n .. '\\n' .. etype .. '\\n' .. data)
   if etype == 'done' then
     -- a gateway holding the submitting request open (?wait) named its reply channel: one message there
@@ -67,6 +59,19 @@ local function emit(seq, etype, data)
     end
   end
   return n
+end
+-- appends an SSE event to the turn's event list as 'type\\ndata' (decodeEvent in decode.ts reads it).
+-- A LIST, not a STREAM: a few short events take a fraction of a stream's memory, and kept for the
+-- session's lifetime that adds up. The list is never trimmed, so event n is element n-1 and its id is
+-- RPUSH's reply.
+local function emit(seq, etype, data)
+  local key = evp .. seq
+  local n = redis.call('RPUSH', key, etype .. '\\n' .. data)
+  -- a list is written only while its turn runs, so this TTL ends it no later than its session;
+  -- sessions kept forever (ttl 0) still drop a turn's events a day after its last one. Deltas skip
+  -- it: the list's first event set it and its last ('done') sets it again.
+  if etype ~= 'delta' then redis.call('EXPIRE', key, ttl > 0 and ttl or 86400) end
+  return announce(seq, n, etype, data)
 end
 -- hands the session to the next queued turn, or releases it; returns the next seq or 0
 local function handoff(now)
@@ -225,10 +230,15 @@ return emit(seq, 'delta', ARGV[6])
 
 /**
  * Response commit. ARGV: 4 seq, 5 attempt, 6 reply, 7 usage JSON, 8 context JSON, 9 user tokens,
- * 10 reply tokens, 11 intent label, 12 model, 13 last delta event JSON or '' (the reply's unsent end).
+ * 10 reply tokens, 11 intent label, 12 model, 13 last delta event JSON or '' (the reply's unsent end),
+ * 14 the lengths of the reply's deltas, the last one included, as 'd<n>,<n>…' or '' (see below).
  * Fenced on owner + running + attempt, so it takes effect at most once per turn however often the job
  * runs (invariant 2). Appends the user and assistant messages, marks the turn completed, ends its
  * event list and hands the session to the next queued turn.
+ * A first attempt whose deltas were the reply, in order, says so with their lengths (ARGV 14): its event
+ * list then holds nothing the turn does not (three statuses, the reply cut at those lengths, done), so
+ * the turn keeps the lengths (':dl') instead of the list and a reader gets the same events, ids and
+ * data rebuilt from the record (replayTurn). The list's length must match, else it is kept as usual.
  * Returns {'ok', next, messageCount, totalTokens, covers, coveredTokens, totalMs}.
  */
 export const COMMIT_RESPONSE = `${PRELUDE}
@@ -243,11 +253,25 @@ local len = redis.call('RPUSH', KEYS[2],
   '{"t":' .. ARGV[10] .. ',"r":"assistant","s":' .. seq .. ',"at":' .. now .. ',"i":' .. label .. ',"c":' .. cjson.encode(ARGV[6]) .. '}')
 local mc = redis.call('HINCRBY', KEYS[1], 'mc', 2)
 local tt = redis.call('HINCRBY', KEYS[1], 'tt', tonumber(ARGV[9]) + tonumber(ARGV[10]))
+local evn = -1
+if ARGV[14] ~= '' and ARGV[5] == '1' then
+  local _, pieces = string.gsub(ARGV[14], '%d+', '')
+  local n = redis.call('LLEN', evp .. seq)
+  if n == 3 + pieces - (ARGV[13] ~= '' and 1 or 0) then evn = n end
+end
 -- the reply is kept once, as the assistant message: the turn records where it is (':oi', see READ_TURN)
-redis.call('HSET', KEYS[3], seq .. ':st', 'completed', seq .. ':sg', '', seq .. ':oi', len - 1,
-  seq .. ':us', ARGV[7], seq .. ':cx', ARGV[8], seq .. ':ea', now, seq .. ':mdl', ARGV[12])
-if ARGV[13] ~= '' then emit(seq, 'delta', ARGV[13]) end
-emit(seq, 'done', '')
+local rec = {seq .. ':st', 'completed', seq .. ':sg', '', seq .. ':oi', len - 1,
+  seq .. ':us', ARGV[7], seq .. ':cx', ARGV[8], seq .. ':ea', now, seq .. ':mdl', ARGV[12]}
+if evn >= 0 then table.insert(rec, seq .. ':dl'); table.insert(rec, ARGV[14]) end
+redis.call('HSET', KEYS[3], unpack(rec))
+if evn >= 0 then
+  redis.call('DEL', evp .. seq)
+  if ARGV[13] ~= '' then evn = evn + 1; announce(seq, evn, 'delta', ARGV[13]) end
+  announce(seq, evn + 1, 'done', '')
+else
+  if ARGV[13] ~= '' then emit(seq, 'delta', ARGV[13]) end
+  emit(seq, 'done', '')
+end
 local nxt = handoff(now)
 touch(now)
 local c = redis.call('HMGET', KEYS[1], 'sumc', 'sumtt')

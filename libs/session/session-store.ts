@@ -144,7 +144,7 @@ export function createSessionStore(opts: StoreOptions) {
       const r = await scripts.readEvents(...args(p.sessionId), p.seq, from);
       const rows = r[1] as string[];
       if (r[0] === 'ok') return rows.map((raw, i) => decodeEvent(from + i + 1, raw));
-      return rows.length ? replayTurn(decodeTurn(p.sessionId, p.seq, rows)).filter((e) => e.id > from) : [];
+      return rows.length ? replayTurn(decodeTurn(p.sessionId, p.seq, rows), rows[15]).filter((e) => e.id > from) : [];
     },
 
     /** The pub/sub channel that announces new events of a turn (its event list's key). */

@@ -43,9 +43,11 @@ export function createRespond(d: RespondDeps) {
         budget: d.budget, count: (t) => promptCounter.count(t), importance: d.importance,
         totalHistory: { messages: snap.messageCount, tokens: snap.totalTokens },
       });
+      const streamed: string[] = [];
       const deltas = createDeltaCoalescer(async (text) => {
         const ok = await d.pipeline.delta(ref, snap.attempt, text);
         if (!ok) abort.abort(); // this attempt lost the turn: stop paying for tokens nobody will see
+        else streamed.push(text);
         return ok;
       });
       const reply = await d.llm.stream({
@@ -54,8 +56,11 @@ export function createRespond(d: RespondDeps) {
       });
       const tail = await deltas.takeRest();
       if (tail === false) return;
+      if (tail) streamed.push(tail);
+      // the deltas are the reply, in order: the commit may keep their lengths instead of a second copy of it
+      const deltaLengths = streamed.join('') === reply.text ? streamed.map((x) => x.length) : undefined;
       const outcome = await d.pipeline.commitResponse(ref, {
-        attempt: snap.attempt, response: reply.text, tail, usage: reply.usage, context: built.report,
+        attempt: snap.attempt, response: reply.text, tail, deltaLengths, usage: reply.usage, context: built.report,
         userTokens, replyTokens: counter.count(reply.text), intentLabel: snap.intent?.label ?? 'unknown', model: reply.model,
       });
       if (!outcome) return;
