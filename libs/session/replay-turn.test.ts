@@ -1,3 +1,4 @@
+import { GONE } from './session-store';
 import { SAMPLE_CONTEXT as context, SAMPLE_USAGE as usage, storeFixture } from '../../test/store-fixture';
 import type { TurnRef } from './index';
 
@@ -23,7 +24,8 @@ describe('replaying a turn whose event list is gone', () => {
   it('replays a completed turn as queued, intent, response, its whole reply and done, honouring the id to read after', async () => {
     const ref = await submit('hello');
     const attempt = await toResponseStage(ref);
-    for (const piece of ['line one', '\nline two']) await pipeline.delta(ref, attempt, piece);
+    let id = 4; // after queued, intent, response
+    for (const piece of ['line one', '\nline two']) id = (await pipeline.delta(ref, attempt, piece, id)) + 1;
     await pipeline.commitResponse(ref, { attempt, response: 'line one\nline two', usage, context, userTokens: 1, replyTokens: 4, intentLabel: 'greeting', model: 'm' });
     expect(await dropEvents(ref)).toBe(1);
     const all = await store.events(ref.turnId, 0);
@@ -55,12 +57,12 @@ describe('replaying a turn whose event list is gone', () => {
     expect((await store.events(ref.turnId, 0)).map((e) => e.type)).toEqual(['status', 'status', 'status', 'done']);
   });
 
-  it('replays nothing for a turn that has not ended, nor for an unknown one', async () => {
+  it('replays nothing for a turn that has not ended, and only `gone` for an unknown one', async () => {
     const ref = await submit('hello');
     await toResponseStage(ref);
     await dropEvents(ref);
     expect(await store.events(ref.turnId, 0)).toEqual([]);
-    expect(await store.events(store.refOf(ref.sessionId, 9).turnId, 0)).toEqual([]);
+    expect(await store.events(store.refOf(ref.sessionId, 9).turnId, 0)).toEqual([GONE]);
   });
 });
 
@@ -84,13 +86,14 @@ describe('a completed turn that keeps its deltas as lengths', () => {
     const s = await store.create('t', {});
     const { ref } = await f.submit(s.id, 'hello');
     let attempt = await toResponseStage(ref);
+    let id = 4; // after the three statuses
     for (let a = 1; a < attempts; a++) {
-      await pipeline.delta(ref, attempt, 'abandoned ');
+      expect(await pipeline.delta(ref, attempt, 'abandoned ', id)).toBe(id);
       const again = await pipeline.beginResponse(ref, { maxTokens: 1000, maxMessages: 10 });
       if (typeof again === 'string') throw new Error(again);
-      attempt = again.attempt;
+      [attempt, id] = [again.attempt, again.nextEventId];
     }
-    for (const p of pieces) expect(await pipeline.delta(ref, attempt, p)).toBe(true);
+    for (const p of pieces) expect(await pipeline.delta(ref, attempt, p, id)).toBe(id++);
     const reply = pieces.join('') + tail;
     const streamed = tail ? [...pieces, tail] : pieces;
     const outcome = await pipeline.commitResponse(ref, {
@@ -128,7 +131,7 @@ describe('a completed turn that keeps its deltas as lengths', () => {
     const s = await store.create('t', {});
     const { ref } = await f.submit(s.id, 'hello');
     const attempt = await toResponseStage(ref);
-    await pipeline.delta(ref, attempt, 'ab');
+    expect(await pipeline.delta(ref, attempt, 'ab', 4)).toBe(4);
     // claims two streamed deltas where the list holds one: the list stays
     await pipeline.commitResponse(ref, { attempt, response: 'abc', tail: 'c', usage, context, userTokens: 1, replyTokens: 1, intentLabel: 'greeting', model: 'm', deltaLengths: [1, 1, 1] });
     expect(await redis.exists(store.channelOf(ref.turnId)!)).toBe(1);

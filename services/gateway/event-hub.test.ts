@@ -11,7 +11,7 @@ describe('event hub reply channel', () => {
 
   it('resolves the wait for a turn with the fields its end announced, and only that wait', async () => {
     const a = hub.awaitReply('turn-a', 5000);
-    let bEnded: string[] | null | undefined;
+    let bEnded: string[] | 'gone' | null | undefined;
     const b = hub.awaitReply('turn-b', 300).then((v) => { bEnded = v; return v; });
     expect(await announced('turn-a')).toBe(1); // exactly one subscriber: this hub
     expect(await a).toEqual(['completed', 'turn-a']);
@@ -23,8 +23,8 @@ describe('event hub reply channel', () => {
     await announced('turn-early');
     await new Promise((r) => setTimeout(r, 50)); // the message is in
     const t0 = Date.now();
-    expect(await hub.awaitReply('turn-early', 5000)).toEqual(['completed', 'turn-early']);
-    expect(Date.now() - t0).toBeLessThan(50);
+    expect(await hub.awaitReply('turn-early', 600_000)).toEqual(['completed', 'turn-early']);
+    expect(Date.now() - t0).toBeLessThan(10_000); // kept: answered at once, not after the wait runs out
     expect(await hub.awaitReply('turn-early', 100)).toBeNull(); // used once
   });
 

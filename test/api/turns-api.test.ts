@@ -147,7 +147,7 @@ describe('turns API', () => {
     const t0 = Date.now();
     expect((await api.http('DELETE', `/v1/turns/${second}`)).status).toBe(200);
     const cancelled = await waiting;
-    expect(Date.now() - t0).toBeLessThan(1000);
+    expect(Date.now() - t0).toBeLessThan(10_000); // woken by the cancel, not by the 20 s wait running out
     expect(cancelled.status).toBe(200);
     expect(cancelled.json).toMatchObject({ turnId: second, status: 'cancelled' });
     expect(cancelled.json).toEqual((await api.http('GET', `/v1/turns/${second}`)).json); // the announced turn is the stored one

@@ -26,7 +26,8 @@ describe('a gateway stopped with SIGTERM', () => {
     const started = Date.now();
     const code = await stack.kill(gateway, 'SIGTERM');
     expect(code).toBe(0);
-    expect(Date.now() - started).toBeLessThan(1000 + 2000);
+    // the grace period, then open streams are closed (room for a busy box); without that the stream would hold it for good
+    expect(Date.now() - started).toBeLessThan(1000 + 10_000);
     expect(await body).toBe('closed');
   }, 30_000);
 });
