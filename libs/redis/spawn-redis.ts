@@ -49,12 +49,12 @@ export async function pingRedis(url: string, timeoutMs = 1000): Promise<boolean>
 export const REDIS_TUNING = ['--hash-max-listpack-value', '512'] as const;
 
 /** Starts redis-server with the append-only file on (the production setting) in a temp dir. */
-export async function spawnRedis(opts: { port?: number; dir?: string; appendonly?: boolean } = {}): Promise<SpawnedRedis> {
+export async function spawnRedis(opts: { port?: number; dir?: string; appendonly?: boolean; tuning?: boolean } = {}): Promise<SpawnedRedis> {
   const port = opts.port ?? (await freePort());
   const dir = opts.dir ?? mkdtempSync(join(tmpdir(), 'turnq-redis-'));
   const args = ['--port', String(port), '--bind', '127.0.0.1', '--dir', dir, '--save', '',
     '--appendonly', opts.appendonly === false ? 'no' : 'yes', '--appendfsync', 'everysec',
-    '--maxmemory-policy', 'noeviction', ...REDIS_TUNING];
+    '--maxmemory-policy', 'noeviction', ...(opts.tuning === false ? [] : REDIS_TUNING)];
   const child = spawn('redis-server', args, { stdio: 'ignore' });
   const url = `redis://127.0.0.1:${port}`;
   const started = Date.now();

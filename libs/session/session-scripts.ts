@@ -54,12 +54,17 @@ local function now_ms()
 end
 -- the sliding TTL over every key the session owns (a constant number of keys): kept forever while a
 -- turn owns the session, so a turn longer than the TTL never loses its session; counted again from
--- the last activity once it is idle
-local function touch(now)
+-- the last activity once it is idle. A caller that knows how ownership changed says so, and only that
+-- change pays: 'busy' (an idle session was just given a turn: its keys are persisted), 'idle' (it was
+-- just released: they count down from now), 'same' (neither: keys written while the session is busy
+-- are created without a TTL, so there is nothing to do). An idle session's mailbox is empty, so it has
+-- no key to persist or expire. Without a change named (a repair), it looks.
+local function touch(now, change)
   redis.call('HSET', KEYS[1], 'la', now)
-  if ttl > 0 then
-    local busy = redis.call('HEXISTS', KEYS[1], 'act') == 1
-    for i = 1, 6 do
+  if ttl == 0 or change == 'same' then return end
+  local busy = change == 'busy' or (change == nil and redis.call('HEXISTS', KEYS[1], 'act') == 1)
+  for i = 1, 6 do
+    if change == nil or i ~= 4 then
       if busy then redis.call('PERSIST', KEYS[i]) else redis.call('EXPIRE', KEYS[i], ttl) end
     end
   end
@@ -165,7 +170,7 @@ else
   dispatch = seq
 end
 emit(seq, 'status', '{"status":"queued","stage":null}')
-touch(now)
+touch(now, dispatch > 0 and 'busy' or 'same')
 return {'ok', seq, dispatch, now, 0}
 `;
 
@@ -177,14 +182,15 @@ return {'ok', seq, dispatch, now, 0}
  */
 export const START = `${PRELUDE}
 local seq = ARGV[4]
-if not owns(seq) then return {'gone'} end
+local o = redis.call('HMGET', KEYS[1], 'act', 'state')
+if o[1] ~= seq then return {'gone'} end
+local state = o[2]
 local f = redis.call('HMGET', KEYS[3], seq .. ':st', seq .. ':sg', seq .. ':in', seq .. ':ca')
-local state = redis.call('HGET', KEYS[1], 'state')
 if f[1] == 'queued' then
   local now = now_ms()
   redis.call('HSET', KEYS[3], seq .. ':st', 'running', seq .. ':sg', 'intent', seq .. ':sa', now)
+  -- no touch: the session is busy since its turn was handed over, so its keys are kept already
   emit(seq, 'status', '{"status":"running","stage":"intent"}')
-  touch(now)
   return {'run', 'intent', f[3], state, now - tonumber(f[4])}
 end
 if f[1] == 'running' then return {'run', f[2], f[3], state, -1} end
@@ -198,12 +204,13 @@ return {'gone'}
  */
 export const COMMIT_INTENT = `${PRELUDE}
 local seq = ARGV[4]
-if not owns(seq) then return {'gone'} end
+local o = redis.call('HMGET', KEYS[1], 'act', 'state')
+if o[1] ~= seq then return {'gone'} end
 local f = redis.call('HMGET', KEYS[3], seq .. ':st', seq .. ':sg')
 if f[1] ~= 'running' then return {'gone'} end
 if f[2] ~= 'intent' then return {'stale', f[2]} end
 local now = now_ms()
-local from = redis.call('HGET', KEYS[1], 'state')
+local from = o[2]
 local to = ARGV[6]
 redis.call('HSET', KEYS[3], seq .. ':it', ARGV[5], seq .. ':sf', from, seq .. ':stt', to, seq .. ':sg', 'response', seq .. ':ia', now)
 if from ~= to then
@@ -227,7 +234,8 @@ return {'ok'}
  */
 export const BEGIN_RESPONSE = `${PRELUDE}
 local seq = ARGV[4]
-if not owns(seq) then return {'gone'} end
+local s = redis.call('HMGET', KEYS[1], 'sp', 'state', 'sumt', 'sumk', 'sumc', 'mc', 'tt', 'act')
+if s[8] ~= seq then return {'gone'} end
 local f = redis.call('HMGET', KEYS[3], seq .. ':st', seq .. ':sg', seq .. ':in', seq .. ':it')
 if f[1] ~= 'running' then return {'gone'} end
 if f[2] ~= 'response' then return {'stale', f[2]} end
@@ -235,7 +243,6 @@ local attempt = redis.call('HINCRBY', KEYS[3], seq .. ':at', 1)
 if attempt > 1 then
   emit(seq, 'status', '{"status":"running","stage":"response","restarted":true,"attempt":' .. attempt .. '}')
 end
-local s = redis.call('HMGET', KEYS[1], 'sp', 'state', 'sumt', 'sumk', 'sumc', 'mc', 'tt')
 local covers = tonumber(s[5] or '0')
 local count = tonumber(s[6] or '0')
 local maxTok, maxMsg = tonumber(ARGV[5]), tonumber(ARGV[6])
@@ -300,7 +307,8 @@ if f[1] == 'completed' and f[3] == ARGV[5] and f[6] then
   local c = redis.call('HMGET', KEYS[1], 'mc', 'tt', 'sumc', 'sumtt')
   return {'ok', tonumber(f[6]), tonumber(c[1] or '0'), tonumber(c[2] or '0'), tonumber(c[3] or '0'), tonumber(c[4] or '0'), tonumber(f[7]) - tonumber(f[5])}
 end
-if not owns(seq) then return {'gone'} end
+local o = redis.call('HMGET', KEYS[1], 'act', 'sumc', 'sumtt')
+if o[1] ~= seq then return {'gone'} end
 if f[1] ~= 'running' or f[2] ~= 'response' or f[3] ~= ARGV[5] then return {'gone'} end
 local now = now_ms()
 local label = cjson.encode(ARGV[11])
@@ -329,9 +337,8 @@ else
   if ARGV[13] ~= '' then emit(seq, 'delta', ARGV[13]) end
   emit(seq, 'done', '')
 end
-touch(now)
-local c = redis.call('HMGET', KEYS[1], 'sumc', 'sumtt')
-return {'ok', nxt, mc, tt, tonumber(c[1] or '0'), tonumber(c[2] or '0'), now - tonumber(f[5])}
+touch(now, nxt == 0 and 'idle' or 'same')
+return {'ok', nxt, mc, tt, tonumber(o[2] or '0'), tonumber(o[3] or '0'), now - tonumber(f[5])}
 `;
 
 /**
@@ -356,7 +363,7 @@ local now = now_ms()
 local nxt = handoff(now)
 redis.call('HSET', KEYS[3], seq .. ':st', 'failed', seq .. ':sg', '', seq .. ':er', ARGV[5], seq .. ':ea', now, seq .. ':nx', nxt)
 emit(seq, 'done', '')
-touch(now)
+touch(now, nxt == 0 and 'idle' or 'same')
 return {'ok', nxt, now - tonumber(f[2]), f[3] or ''}
 `;
 
@@ -376,10 +383,16 @@ if f[1] == 'cancelled' and ARGV[6] ~= '' and f[3] == ARGV[6] then return {'ok', 
 if f[1] ~= 'queued' then return {'conflict'} end
 local now = now_ms()
 local nxt = 0
-if owns(seq) then nxt = handoff(now) else redis.call('LREM', KEYS[4], 1, seq) end
+local change = 'same' -- a turn cancelled out of the mailbox leaves the session busy with its owner
+if owns(seq) then
+  nxt = handoff(now)
+  if nxt == 0 then change = 'idle' end
+else
+  redis.call('LREM', KEYS[4], 1, seq)
+end
 redis.call('HSET', KEYS[3], seq .. ':st', 'cancelled', seq .. ':sg', '', seq .. ':ea', now, seq .. ':cr', ARGV[6], seq .. ':nx', nxt)
 emit(seq, 'done', '')
-touch(now)
+touch(now, change)
 return {'ok', nxt, now - tonumber(f[2])}
 `;
 
