@@ -4,7 +4,7 @@ import { createRedis, spawnRedis, type SpawnedRedis } from '#libs/redis';
 import { round } from '../loadtest/percentiles';
 import { httpTarget } from './bench-target';
 import { atRate } from './load-shapes';
-import { commandCounts, commandsPerTurn, redisCpuSeconds } from './redis-stats';
+import { commandCounts, commandsPerTurn, redisCpuSeconds, scriptMicros } from './redis-stats';
 import { startBenchStack, type BenchStack } from './start-bench-stack';
 
 /**
@@ -42,7 +42,7 @@ async function main(): Promise<void> {
       redises.push(r);
       const stack = await startBenchStack({ redisUrl: r.url, dist: b.dist });
       stacks.push(stack);
-      sides.push({ ...b, redis: createRedis(r.url, 'worker'), target: httpTarget('turnq', stack.baseUrl, null), rows: [] as Array<{ turns: number; cpuMs: number; commands: number; p50: number | null }> });
+      sides.push({ ...b, redis: createRedis(r.url, 'worker'), target: httpTarget('turnq', stack.baseUrl, null), rows: [] as Array<{ turns: number; cpuMs: number; scriptUs: number; commands: number; p50: number | null }> });
     }
     // a first window each, not counted: JIT, lazy loading and connections
     for (const s of sides) await atRate(s.target, { rate, durationMs: 2000, warmupMs: 0, pool: 64 });
@@ -50,16 +50,18 @@ async function main(): Promise<void> {
       for (const s of i % 2 ? [...sides].reverse() : sides) {
         const c0 = await commandCounts(s.redis);
         const cpu0 = await redisCpuSeconds(s.redis);
+        const us0 = await scriptMicros(s.redis);
         const r = await atRate(s.target, { rate, durationMs: ms, warmupMs: 0, pool: 64 });
         const cpuMs = (((await redisCpuSeconds(s.redis)) - cpu0) * 1000) / Math.max(1, r.allTurns);
+        const scriptUs = round(((await scriptMicros(s.redis)) - us0) / Math.max(1, r.allTurns), 1);
         const commands = commandsPerTurn(c0, await commandCounts(s.redis), r.allTurns).perTurn;
-        s.rows.push({ turns: r.allTurns, cpuMs: round(cpuMs, 3), commands, p50: r.latencyMs.p50 });
-        console.error(`round ${i + 1} ${s.name}: ${r.allTurns} turns at ${rate}/s, redis-server ${round(cpuMs, 3)} ms CPU and ${commands} commands per turn, p50 ${r.latencyMs.p50} ms`);
+        s.rows.push({ turns: r.allTurns, cpuMs: round(cpuMs, 3), scriptUs, commands, p50: r.latencyMs.p50 });
+        console.error(`round ${i + 1} ${s.name}: ${r.allTurns} turns at ${rate}/s, redis-server ${round(cpuMs, 3)} ms CPU, ${scriptUs} µs in scripts and ${commands} commands per turn, p50 ${r.latencyMs.p50} ms`);
       }
     }
     const summary = sides.map((s) => {
-      const cpu = s.rows.map((x) => x.cpuMs).sort((a, b) => a - b);
-      return { build: s.name, dist: s.dist, rate, seconds: ms / 1000, rounds, cpuMsPerTurn: { median: cpu[Math.floor(cpu.length / 2)], min: cpu[0], max: cpu[cpu.length - 1] }, rows: s.rows };
+      const spread = (xs: number[]) => { const v = [...xs].sort((a, b) => a - b); return { median: v[Math.floor(v.length / 2)], min: v[0], max: v[v.length - 1] }; };
+      return { build: s.name, dist: s.dist, rate, seconds: ms / 1000, rounds, cpuMsPerTurn: spread(s.rows.map((x) => x.cpuMs)), scriptUsPerTurn: spread(s.rows.map((x) => x.scriptUs)), rows: s.rows };
     });
     console.log(JSON.stringify(summary, null, 2));
     for (const s of sides) { s.target.close(); s.redis.disconnect(); }

@@ -16,7 +16,7 @@ function designRows(d: DesignResult | undefined, lengths: number[]) {
     d ? `${ms(d.overheadAtHalfSaturation.latencyMs.p50)} / ${ms(d.overheadAtHalfSaturation.latencyMs.p99)} @ ${d.overheadAtHalfSaturation.rate}/s` : '—',
     ...lengths.map((len) => (c(len) ? `${ms(c(len)!.medianMs)}` : '—')),
     d ? `${d.redisCommandsPerTurn.perTurn}` : '—',
-    d ? `${d.redisCpuMsPerTurn} ms` : '—',
+    d ? `${d.redisCpuMsPerTurn} ms (${d.scriptUsPerTurn} µs in scripts)` : '—',
     d ? cpu(d.cpuPerTurn) : '—',
     d ? cpu(d.overheadAtHalfSaturation.cpuPerTurn) : '—',
     mem ? `${mb(mem.total)}${parts ? ` (${parts})` : ''}` : '—',

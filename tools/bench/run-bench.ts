@@ -9,7 +9,7 @@ import { measureLittlesLaw, type LittlesLaw } from './littles-law';
 import { measureRawBullmq, type RawBullmqResult } from './raw-bullmq';
 import { cpuPerTurn, sampleCpu } from './process-cpu';
 import { attributeCommands, scriptNames, type CommandSources } from './command-sources';
-import { commandCounts, commandsPerTurn, deleteKeys, redisCpuSeconds, type CommandsPerTurn } from './redis-stats';
+import { commandCounts, commandsPerTurn, deleteKeys, redisCpuSeconds, scriptMicros, type CommandsPerTurn } from './redis-stats';
 import { baselineMemory, turnqMemory, type SessionMemory } from './session-memory';
 import { startBenchStack } from './start-bench-stack';
 import { measureTokenizers, type TokenizerSpeed } from './tokenizer-speed';
@@ -22,6 +22,8 @@ export interface DesignResult {
   redisCommandsPerTurn: CommandsPerTurn;
   /** redis-server's own CPU ms per turn over the saturation runs (INFO CPU), the unit Redis capacity is bought in. */
   redisCpuMsPerTurn: number;
+  /** µs redis-server spent inside scripts per turn (commandstats usec): the script work alone, steadier than the CPU. */
+  scriptUsPerTurn: number;
   /** Commands per second with the stack idle (workers polling, stalled checks, metrics): paid with no turn at all. */
   idleCommandsPerSec?: { perSec: number; top: Record<string, number> };
   /** Who issued the commands (turnq's scripts, BullMQ's, direct calls), from an untimed MONITOR sample; turnq only. */
@@ -57,6 +59,7 @@ async function measureDesign(target: BenchTarget, redis: Redis, o: BenchOptions,
   }
   const before = await commandCounts(redis);
   const redisCpuBefore = await redisCpuSeconds(redis);
+  const scriptUsBefore = await scriptMicros(redis);
   const cpuBefore = sampleCpu(procs());
   const tried: Throughput[] = [];
   for (const sessions of o.saturationSessions) {
@@ -68,7 +71,8 @@ async function measureDesign(target: BenchTarget, redis: Redis, o: BenchOptions,
   const cpu = cpuPerTurn(cpuBefore, sampleCpu(procs()), turns, cpus().length);
   const commands = commandsPerTurn(before, await commandCounts(redis), turns);
   const redisCpuMsPerTurn = Math.round(((await redisCpuSeconds(redis)) - redisCpuBefore) * 1000 * 1000 / Math.max(1, turns)) / 1000;
-  log(`${target.name}: ${commands.perTurn} Redis commands and ${redisCpuMsPerTurn} ms of redis-server CPU per turn`);
+  const scriptUsPerTurn = Math.round(((await scriptMicros(redis)) - scriptUsBefore) * 10 / Math.max(1, turns)) / 10;
+  log(`${target.name}: ${commands.perTurn} Redis commands, ${redisCpuMsPerTurn} ms of redis-server CPU (${scriptUsPerTurn} µs of it in scripts) per turn`);
   log(`${target.name}: CPU per turn ${cpu.totalMsPerTurn} ms (${Object.entries(cpu.msPerTurn).map(([k, v]) => `${k} ${v}`).join(', ')}), machine ${Math.round(cpu.busyShare * 100)}% busy with these, ${cpu.otherShare === null ? '?' : Math.round(cpu.otherShare * 100)}% with other processes`);
   const best = tried.reduce((a, b) => (b.turnsPerSec > a.turnsPerSec ? b : a));
   const rate = Math.max(1, best.turnsPerSec / 2);
@@ -89,7 +93,7 @@ async function measureDesign(target: BenchTarget, redis: Redis, o: BenchOptions,
   }
   return {
     saturation: { ...best, tried: tried.map((t) => ({ sessions: t.sessions, turnsPerSec: t.turnsPerSec })) },
-    overheadAtHalfSaturation: overhead, costByLength: cost, redisCommandsPerTurn: commands, redisCpuMsPerTurn, idleCommandsPerSec, commandSources, cpuPerTurn: cpu, memoryPer1000IdleSessions: mem,
+    overheadAtHalfSaturation: overhead, costByLength: cost, redisCommandsPerTurn: commands, redisCpuMsPerTurn, scriptUsPerTurn, idleCommandsPerSec, commandSources, cpuPerTurn: cpu, memoryPer1000IdleSessions: mem,
   };
 }
 
