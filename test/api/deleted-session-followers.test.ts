@@ -38,7 +38,7 @@ describe('followers of a session that is deleted', () => {
   beforeAll(async () => {
     stack = await startStack({ workers: { 'intent-worker': 1, 'response-worker': 1, 'summary-worker': 0 }, env: { LLM_SIM_TOKENS_PER_SECOND: '0' } });
     api = client(stack.baseUrl);
-  }, 60_000);
+  }, 180_000);
   afterAll(async () => { await stack?.stop(); });
   afterEach(async () => { await simConfig(stack, { latencyMs: 0 }); });
 

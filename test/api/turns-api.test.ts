@@ -25,7 +25,7 @@ describe('turns API', () => {
   beforeAll(async () => {
     stack = await startStack({ env: { LLM_SIM_LATENCY_MS: '0', LLM_SIM_TOKENS_PER_SECOND: '2000', TURNQ_MAX_PENDING_TURNS: '3' } });
     api = client(stack.baseUrl);
-  }, 60_000);
+  }, 180_000);
   const redis = createRedis(process.env.REDIS_URL!, 'worker');
   afterAll(async () => { redis.disconnect(); await stack?.stop(); });
   afterEach(async () => { await simConfig(stack, { latencyMs: 0 }); });

@@ -6,7 +6,7 @@ describe('a gateway stopped with SIGTERM', () => {
   let stack: Stack;
   beforeAll(async () => {
     stack = await startStack({ env: { LLM_SIM_LATENCY_MS: '0', LLM_SIM_TOKENS_PER_SECOND: '0', TURNQ_SHUTDOWN_GRACE_MS: '1000' } });
-  }, 60_000);
+  }, 180_000);
   afterAll(async () => { await stack?.stop(); });
 
   it('closes open event streams and exits 0 on time', async () => {

@@ -29,7 +29,7 @@ describe('LLM faults', () => {
       },
     });
     api = client(stack.baseUrl);
-  }, 60_000);
+  }, 180_000);
   afterAll(async () => { await stack?.stop(); });
   beforeEach(async () => { await clearSimRequests(stack); });
   afterEach(async () => {

@@ -43,7 +43,7 @@ describe('a provider that answers 429 for good', () => {
       },
     });
     api = client(stack.baseUrl);
-  }, 60_000);
+  }, 180_000);
   afterAll(async () => {
     await stack?.stop();
     provider.closeAllConnections();

@@ -22,7 +22,7 @@ describe('a session whose TTL is shorter than its turns', () => {
       env: { TURNQ_SESSION_TTL_SECONDS: '3', LLM_SIM_LATENCY_MS: '5000', LLM_SIM_TOKENS_PER_SECOND: '0' },
     });
     api = client(stack.baseUrl);
-  }, 60_000);
+  }, 180_000);
   afterAll(async () => {
     await stack?.stop();
     redis.disconnect();

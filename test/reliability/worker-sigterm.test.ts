@@ -25,7 +25,7 @@ describe('a worker stopped with SIGTERM', () => {
       },
     });
     api = client(stack.baseUrl);
-  }, 60_000);
+  }, 180_000);
   afterAll(async () => {
     await stack?.stop();
     redis.disconnect();
