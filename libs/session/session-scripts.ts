@@ -531,12 +531,14 @@ return {'active', tonumber(act), f[1] or '', f[2] or '', f[3] or ''}
 export const RELEASE_ENDED = `${PRELUDE}
 local seq = ARGV[4]
 if not owns(seq) then return {'gone'} end
-local st = redis.call('HGET', KEYS[3], seq .. ':st')
+local r = redis.call('HMGET', KEYS[3], seq .. ':st', seq .. ':dl')
+local st = r[1]
 if st ~= 'completed' and st ~= 'failed' and st ~= 'cancelled' then return {'gone'} end
 local now = now_ms()
--- a script stopped before its 'done': followers still get one, and the list its TTL
-local last = redis.call('LINDEX', evp .. seq, -1)
-if not last or string.sub(last, 1, 5) ~= 'done\\n' then emit(seq, 'done', '') end
+-- a script stopped before its 'done': followers still get one, and the list its TTL (a turn that kept
+-- its deltas' lengths instead of its list announced its 'done' in the same script)
+local last = not r[2] and redis.call('LINDEX', evp .. seq, -1)
+if not r[2] and (not last or string.sub(last, 1, 5) ~= 'done\\n') then emit(seq, 'done', '') end
 local nxt = handoff(now)
 redis.call('HSET', KEYS[3], seq .. ':nx', nxt)
 touch(now)
