@@ -12,9 +12,9 @@ export async function commandCounts(redis: Redis): Promise<CommandCounts> {
 
 /**
  * Microseconds redis-server spent running scripts so far (INFO commandstats usec of EVALSHA and EVAL;
- * the commands a script runs are inside its time). Unlike the process's CPU it leaves out the event
- * loop, the socket reads and writes and the cron, which on a busy or half-idle machine cost more per
- * turn the fewer turns share a wake-up; so it compares two builds' script work more steadily.
+ * the commands a script runs are inside its time). It leaves out the event loop, socket I/O and the
+ * cron, but it is wall time: on a machine so busy that redis-server is preempted inside a script it
+ * counts the wait too (this session's box showed 4–8 ms per turn), so read it beside the CPU.
  */
 export async function scriptMicros(redis: Redis): Promise<number> {
   const info = await redis.info('commandstats');

@@ -22,7 +22,7 @@ export interface DesignResult {
   redisCommandsPerTurn: CommandsPerTurn;
   /** redis-server's own CPU ms per turn over the saturation runs (INFO CPU), the unit Redis capacity is bought in. */
   redisCpuMsPerTurn: number;
-  /** µs redis-server spent inside scripts per turn (commandstats usec): the script work alone, steadier than the CPU. */
+  /** µs redis-server spent inside scripts per turn (commandstats usec: wall time, see scriptMicros). */
   scriptUsPerTurn: number;
   /** Commands per second with the stack idle (workers polling, stalled checks, metrics): paid with no turn at all. */
   idleCommandsPerSec?: { perSec: number; top: Record<string, number> };
