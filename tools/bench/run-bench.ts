@@ -50,10 +50,11 @@ async function measureDesign(target: BenchTarget, redis: Redis, o: BenchOptions,
   sources?: (drive: () => Promise<number>) => Promise<CommandSources>): Promise<DesignResult> {
   let idleCommandsPerSec: DesignResult['idleCommandsPerSec'];
   if (sources) {
-    // 10 s with nothing to do: every worker's blocking wait (drainDelay) and stalled check (stalledInterval).
+    // a while with nothing to do: every worker's blocking wait (drainDelay) and stalled check (stalledInterval)
+    const idleSeconds = o.quick ? 3 : 10;
     const idleBefore = await commandCounts(redis);
-    await new Promise((r) => setTimeout(r, 10_000));
-    const idle = commandsPerTurn(idleBefore, await commandCounts(redis), 10);
+    await new Promise((r) => setTimeout(r, idleSeconds * 1000));
+    const idle = commandsPerTurn(idleBefore, await commandCounts(redis), idleSeconds);
     idleCommandsPerSec = { perSec: idle.perTurn, top: idle.top };
     log(`${target.name}: idle: ${idle.perTurn} commands/s (${Object.entries(idle.top).map(([k, v]) => `${k} ${v}`).join(', ')})`);
   }
