@@ -1,5 +1,5 @@
 import { execSync } from 'node:child_process';
-import { spawnRedis, pingRedis } from '../libs/redis/spawn-redis';
+import { REDIS_TUNING, spawnRedis, pingRedis } from '../libs/redis/spawn-redis';
 
 /**
  * Provides a real Redis for the whole run: REDIS_URL when it is set, else a container when a Docker
@@ -13,7 +13,7 @@ export default async function globalSetup(): Promise<void> {
   if (dockerAnswers()) {
     const { GenericContainer } = await import('testcontainers');
     const container = await new GenericContainer('redis:7-alpine').withExposedPorts(6379)
-      .withCommand(['redis-server', '--appendonly', 'yes', '--maxmemory-policy', 'noeviction']).start();
+      .withCommand(['redis-server', '--appendonly', 'yes', '--maxmemory-policy', 'noeviction', ...REDIS_TUNING]).start();
     process.env.REDIS_URL = `redis://${container.getHost()}:${container.getMappedPort(6379)}`;
     (globalThis as Record<string, unknown>).__turnqStop = () => container.stop();
     return;

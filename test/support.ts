@@ -2,7 +2,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { openSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Redis } from 'ioredis';
-import { decodeEvent, parseTurnId, sessionKeys } from '#libs/session';
+import { createSessionStore } from '#libs/session';
 import { freePort } from '../libs/redis/spawn-redis';
 import type { HttpResult } from './http-client';
 import type { RunningProcess, Stack } from './start-stack';
@@ -64,10 +64,8 @@ export async function readSse(baseUrl: string, turnId: string, headers: Record<s
 
 /** A turn's event stream read straight from Redis (one partition): for "wait until the reply is streaming". */
 export async function storedEvents(redis: Redis, namespace: string, turnId: string): Promise<Array<{ id: number; type: string; data: string }>> {
-  const p = parseTurnId(turnId);
-  if (!p) throw new Error(`not a turn id: ${turnId}`);
-  const rows = await redis.lrange(sessionKeys(namespace, 1, p.sessionId).eventPrefix + p.seq, 0, -1);
-  return rows.map((raw, i) => decodeEvent(i + 1, raw));
+  // what any reader gets: the turn's event list, or the events a completed turn keeps as its record (replayTurn)
+  return createSessionStore({ redis, namespace, partitions: 1, ttlSeconds: 0 }).events(turnId, 0);
 }
 
 /** The reply a client assembles from the stream: the deltas after the last `restarted` status. */

@@ -3,8 +3,12 @@ import type { Redis } from 'ioredis';
 import { partitionTag } from '#libs/session';
 import { QUEUE_NAMES, summaryJobId, turnJobId, type QueueName, type SummaryJob, type TurnJob, type TurnStage } from './job-schemas';
 
-/** Completed intent and response jobs kept per queue (and partition), newest first, for at most an hour. */
-export const COMPLETED_TURN_JOBS_KEPT = 1_000;
+/**
+ * Entries kept in each queue's BullMQ events stream (BullMQ's default is 10,000). turnq reads none of
+ * BullMQ's events (no QueueEvents; a turn's progress is its session's event list), and BullMQ 6 has no
+ * switch to stop writing them, so the stream is only bounded: ~85 bytes an entry, per queue and partition.
+ */
+export const QUEUE_EVENTS_KEPT = 1_000;
 
 export interface QueueOptions {
   connection: Redis;
@@ -26,7 +30,7 @@ export function createQueues(opts: QueueOptions) {
     const id = `${name}:${partition}`;
     let q = queues.get(id);
     if (!q) {
-      q = new Queue(name, { connection: opts.connection, prefix: partitionTag(opts.namespace, partition) });
+      q = new Queue(name, { connection: opts.connection, prefix: partitionTag(opts.namespace, partition), streams: { events: { maxLen: QUEUE_EVENTS_KEPT } } });
       q.on('error', () => undefined); // surfaced through the caller's awaited adds; keeps a Redis outage from crashing the process
       queues.set(id, q);
     }
@@ -39,11 +43,13 @@ export function createQueues(opts: QueueOptions) {
     removeOnComplete: { age: completedAge, count: 10_000 },
     removeOnFail: { age: capAge(7 * 24 * 3600, opts.sessionTtlSeconds) },
   };
-  // A turn's state lives in its session, so a completed turn job's record is only a recent window for
-  // the read-only bull-board; kept longer, every idle session would carry its turns' records. Nothing
-  // deduplicates against a completed record: a job re-added under the same id after it is gone meets
-  // the session scripts' fences (owner, stage cursor, attempt) and finds nothing left to do.
-  const turnJobOptions: JobsOptions = { ...jobOptions, removeOnComplete: { age: completedAge, count: COMPLETED_TURN_JOBS_KEPT } };
+  // A turn's state lives in its session, so a completed turn job's record is removed as it completes:
+  // keeping a window of them for bull-board cost ~10 Redis commands per job (BullMQ's age and count
+  // trimming on every completion: ~20 of a turn's ~180) and 1 KB per job (docs/performance.md, Change 5).
+  // Failed jobs are still kept (removeOnFail). Nothing deduplicates against a completed record: a job
+  // re-added under the same id after it is gone meets the session scripts' fences (owner, stage cursor,
+  // attempt) and finds nothing left to do.
+  const turnJobOptions: JobsOptions = { ...jobOptions, removeOnComplete: true };
 
   return {
     get,

@@ -40,13 +40,21 @@ export async function pingRedis(url: string, timeoutMs = 1000): Promise<boolean>
   }
 }
 
+/**
+ * The Redis settings turnq recommends besides the defaults (README "Redis"): small hashes stay listpacks
+ * up to values of 512 bytes instead of 64, so a short session's turn record (inputs, usage, context)
+ * takes about half the memory (docs/performance.md, Change 6). Passed as redis-server arguments here and
+ * in docker-compose.yml; `CONFIG SET` or redis.conf elsewhere.
+ */
+export const REDIS_TUNING = ['--hash-max-listpack-value', '512'] as const;
+
 /** Starts redis-server with the append-only file on (the production setting) in a temp dir. */
-export async function spawnRedis(opts: { port?: number; dir?: string; appendonly?: boolean } = {}): Promise<SpawnedRedis> {
+export async function spawnRedis(opts: { port?: number; dir?: string; appendonly?: boolean; tuning?: boolean } = {}): Promise<SpawnedRedis> {
   const port = opts.port ?? (await freePort());
   const dir = opts.dir ?? mkdtempSync(join(tmpdir(), 'turnq-redis-'));
   const args = ['--port', String(port), '--bind', '127.0.0.1', '--dir', dir, '--save', '',
     '--appendonly', opts.appendonly === false ? 'no' : 'yes', '--appendfsync', 'everysec',
-    '--maxmemory-policy', 'noeviction'];
+    '--maxmemory-policy', 'noeviction', ...(opts.tuning === false ? [] : REDIS_TUNING)];
   const child = spawn('redis-server', args, { stdio: 'ignore' });
   const url = `redis://127.0.0.1:${port}`;
   const started = Date.now();

@@ -91,9 +91,15 @@ export function createPipelineStore(opts: StoreOptions) {
       userTokens: number; replyTokens: number; intentLabel: string; model: string;
       /** The end of the reply not yet sent as a delta: it goes out as the last delta, just before `done`. */
       tail?: string;
+      /**
+       * The lengths of the deltas this attempt wrote, the tail's last, when together they are the reply in
+       * order: the turn then keeps them instead of its event list (see COMMIT_RESPONSE, replayTurn).
+       */
+      deltaLengths?: number[];
     }): Promise<CommitOutcome | null> {
       const r = await scripts.commitResponse(...args(t.sessionId), t.seq, c.attempt, c.response, JSON.stringify(c.usage),
-        JSON.stringify(c.context), c.userTokens, c.replyTokens, c.intentLabel, c.model, c.tail ? JSON.stringify({ text: c.tail }) : '');
+        JSON.stringify(c.context), c.userTokens, c.replyTokens, c.intentLabel, c.model, c.tail ? JSON.stringify({ text: c.tail }) : '',
+        c.deltaLengths ? `d${c.deltaLengths.join(',')}` : '');
       if (r[0] !== 'ok') return null;
       return { next: nextOf(t.sessionId, r[1]), messageCount: Number(r[2]), totalTokens: Number(r[3]), covers: Number(r[4]), coveredTokens: Number(r[5]), totalMs: Number(r[6]) };
     },

@@ -30,6 +30,8 @@
  *   cr   request id of the cancel that ended it, so a repeated cancel answers alike
  *   rw   milliseconds this turn has waited on provider rate limits
  *   se   sentiment JSON {label, intensity, method}, written with the intent
+ *   dl   'd<n>,<n>…': the lengths of a completed first attempt's deltas, kept instead of its event
+ *        list (COMMIT_RESPONSE); replayTurn cuts the reply at them
  *
  * Idempotency hash (KEYS[6]):
  *   <Idempotency-Key>  `<seq>:<sha1 of content>:<at ms>`
@@ -41,7 +43,7 @@
  * The turn fields a read returns, in this order (READ_TURN, READ_EVENTS, the ?wait announcement); the
  * one list both the Lua (turn_fields) and decodeTurn use. `out` is the reply, resolved from ':oi'.
  */
-export const TURN_FIELDS = ['st', 'sg', 'in', 'ca', 'sa', 'ia', 'ea', 'it', 'sf', 'stt', 'out', 'us', 'cx', 'er', 'mdl', 'se'] as const;
+export const TURN_FIELDS = ['st', 'sg', 'in', 'ca', 'sa', 'ia', 'ea', 'it', 'sf', 'stt', 'out', 'us', 'cx', 'er', 'mdl', 'se', 'dl'] as const;
 export type TurnField = (typeof TURN_FIELDS)[number];
 export type TurnRecord = Partial<Record<TurnField, string>>;
 

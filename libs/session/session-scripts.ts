@@ -54,28 +54,25 @@ local function now_ms()
 end
 -- the sliding TTL over every key the session owns (a constant number of keys): kept forever while a
 -- turn owns the session, so a turn longer than the TTL never loses its session; counted again from
--- the last activity once it is idle
-local function touch(now)
+-- the last activity once it is idle. A caller that knows how ownership changed says so, and only that
+-- change pays: 'busy' (an idle session was just given a turn: its keys are persisted), 'idle' (it was
+-- just released: they count down from now), 'same' (neither: keys written while the session is busy
+-- are created without a TTL, so there is nothing to do). An idle session's mailbox is empty, so it has
+-- no key to persist or expire. Without a change named (a repair), it looks.
+local function touch(now, change)
   redis.call('HSET', KEYS[1], 'la', now)
-  if ttl > 0 then
-    local busy = redis.call('HEXISTS', KEYS[1], 'act') == 1
-    for i = 1, 6 do
+  if ttl == 0 or change == 'same' then return end
+  local busy = change == 'busy' or (change == nil and redis.call('HEXISTS', KEYS[1], 'act') == 1)
+  for i = 1, 6 do
+    if change == nil or i ~= 4 then
       if busy then redis.call('PERSIST', KEYS[i]) else redis.call('EXPIRE', KEYS[i], ttl) end
     end
   end
 end
--- appends an SSE event to the turn's event list as 'type\\ndata' (decodeEvent in decode.ts reads it)
--- and announces it. The one place that publishes a turn's events. A LIST, not a STREAM: a few short
--- events take a fraction of a stream's memory, and kept for the session's lifetime that adds up. The
--- list is never trimmed, so event n is element n-1 and its id is RPUSH's reply.
-local function emit(seq, etype, data)
+-- tells the turn's followers about its event n, and a waiting gateway about its end. The one place
+-- that publishes a turn's events.
+local function announce(seq, n, etype, data)
   local key = evp .. seq
-  local n = redis.call('RPUSH', key, etype .. '\\n' .. data)
-  -- A turn that has not ended keeps its list without a TTL: it is queued or running, so its session
-  -- is busy and kept too (touch), and a follower must find every event from the first. Its end starts
-  -- the list's TTL, which ends it no later than its session; sessions kept forever (ttl 0) still drop
-  -- an ended turn's events a day later (a follower then gets them rebuilt from the record).
-  if etype == 'done' then redis.call('EXPIRE', key, ttl > 0 and ttl or 86400) end
   redis.call('PUBLISH', key, n .. '\\n' .. etype .. '\\n' .. data)
   if etype == 'done' then
     -- a gateway holding the submitting request open (?wait) named its reply channel: one message there
@@ -87,6 +84,20 @@ local function emit(seq, etype, data)
     end
   end
   return n
+end
+-- appends an SSE event to the turn's event list as 'type\\ndata' (decodeEvent in decode.ts reads it)
+-- and announces it. A LIST, not a STREAM: a few short events take a fraction of a stream's memory,
+-- and kept for the session's lifetime that adds up. The list is never trimmed, so event n is element
+-- n-1 and its id is RPUSH's reply.
+local function emit(seq, etype, data)
+  local key = evp .. seq
+  local n = redis.call('RPUSH', key, etype .. '\\n' .. data)
+  -- A turn that has not ended keeps its list without a TTL: it is queued or running, so its session
+  -- is busy and kept too (touch), and a follower must find every event from the first. Its end starts
+  -- the list's TTL, which ends it no later than its session; sessions kept forever (ttl 0) still drop
+  -- an ended turn's events a day later (a follower then gets them rebuilt from the record).
+  if etype == 'done' then redis.call('EXPIRE', key, ttl > 0 and ttl or 86400) end
+  return announce(seq, n, etype, data)
 end
 -- hands the session to the next queued turn, or releases it; returns the next seq or 0
 local function handoff(now)
@@ -159,7 +170,7 @@ else
   dispatch = seq
 end
 emit(seq, 'status', '{"status":"queued","stage":null}')
-touch(now)
+touch(now, dispatch > 0 and 'busy' or 'same')
 return {'ok', seq, dispatch, now, 0}
 `;
 
@@ -171,14 +182,15 @@ return {'ok', seq, dispatch, now, 0}
  */
 export const START = `${PRELUDE}
 local seq = ARGV[4]
-if not owns(seq) then return {'gone'} end
+local o = redis.call('HMGET', KEYS[1], 'act', 'state')
+if o[1] ~= seq then return {'gone'} end
+local state = o[2]
 local f = redis.call('HMGET', KEYS[3], seq .. ':st', seq .. ':sg', seq .. ':in', seq .. ':ca')
-local state = redis.call('HGET', KEYS[1], 'state')
 if f[1] == 'queued' then
   local now = now_ms()
   redis.call('HSET', KEYS[3], seq .. ':st', 'running', seq .. ':sg', 'intent', seq .. ':sa', now)
+  -- no touch: the session is busy since its turn was handed over, so its keys are kept already
   emit(seq, 'status', '{"status":"running","stage":"intent"}')
-  touch(now)
   return {'run', 'intent', f[3], state, now - tonumber(f[4])}
 end
 if f[1] == 'running' then return {'run', f[2], f[3], state, -1} end
@@ -194,12 +206,13 @@ return {'gone'}
  */
 export const COMMIT_INTENT = `${PRELUDE}
 local seq = ARGV[4]
-if not owns(seq) then return {'gone'} end
+local o = redis.call('HMGET', KEYS[1], 'act', 'state')
+if o[1] ~= seq then return {'gone'} end
 local f = redis.call('HMGET', KEYS[3], seq .. ':st', seq .. ':sg')
 if f[1] ~= 'running' then return {'gone'} end
 if f[2] ~= 'intent' then return {'stale', f[2]} end
 local now = now_ms()
-local from = redis.call('HGET', KEYS[1], 'state')
+local from = o[2]
 local to = ARGV[6]
 redis.call('HSET', KEYS[3], seq .. ':it', ARGV[5], seq .. ':sf', from, seq .. ':stt', to, seq .. ':sg', 'response', seq .. ':ia', now)
 if ARGV[8] ~= '' then
@@ -229,7 +242,8 @@ return {'ok'}
  */
 export const BEGIN_RESPONSE = `${PRELUDE}
 local seq = ARGV[4]
-if not owns(seq) then return {'gone'} end
+local s = redis.call('HMGET', KEYS[1], 'sp', 'state', 'sumt', 'sumk', 'sumc', 'mc', 'tt', 'act', 'snt')
+if s[8] ~= seq then return {'gone'} end
 local f = redis.call('HMGET', KEYS[3], seq .. ':st', seq .. ':sg', seq .. ':in', seq .. ':it', seq .. ':se')
 if f[1] ~= 'running' then return {'gone'} end
 if f[2] ~= 'response' then return {'stale', f[2]} end
@@ -237,7 +251,6 @@ local attempt = redis.call('HINCRBY', KEYS[3], seq .. ':at', 1)
 if attempt > 1 then
   emit(seq, 'status', '{"status":"running","stage":"response","restarted":true,"attempt":' .. attempt .. '}')
 end
-local s = redis.call('HMGET', KEYS[1], 'sp', 'state', 'sumt', 'sumk', 'sumc', 'mc', 'tt', 'snt')
 local covers = tonumber(s[5] or '0')
 local count = tonumber(s[6] or '0')
 local maxTok, maxMsg = tonumber(ARGV[5]), tonumber(ARGV[6])
@@ -254,7 +267,7 @@ while idx >= covers and #picked < maxMsg and tokens < maxTok do
   end
   idx = lo - 1
 end
-local out = {'ok', attempt, f[3], s[1] or '', s[2], s[3] or '', tonumber(s[4] or '0'), covers, count, tonumber(s[7] or '0'), f[4] or '', first, redis.call('LLEN', evp .. seq), f[5] or '', s[8] or ''}
+local out = {'ok', attempt, f[3], s[1] or '', s[2], s[3] or '', tonumber(s[4] or '0'), covers, count, tonumber(s[7] or '0'), f[4] or '', first, redis.call('LLEN', evp .. seq), f[5] or '', s[9] or ''}
 for j = #picked, 1, -1 do table.insert(out, picked[j]) end
 return out
 `;
@@ -283,11 +296,16 @@ return emit(seq, 'delta', ARGV[6])
 
 /**
  * Response commit. ARGV: 4 seq, 5 attempt, 6 reply, 7 usage JSON, 8 context JSON, 9 user tokens,
- * 10 reply tokens, 11 intent label, 12 model, 13 last delta event JSON or '' (the reply's unsent end).
+ * 10 reply tokens, 11 intent label, 12 model, 13 last delta event JSON or '' (the reply's unsent end),
+ * 14 the lengths of the reply's deltas, the last one included, as 'd<n>,<n>…' or '' (see below).
  * Fenced on owner + running + attempt, so it takes effect at most once per turn however often the job
  * runs (invariant 2). Appends the user and assistant messages, marks the turn completed, ends its
  * event list and hands the session to the next queued turn. A re-run by the attempt that committed
  * answers as the first run did (the same next turn), so the caller still dispatches it.
+ * A first attempt whose deltas were the reply, in order, says so with their lengths (ARGV 14): its event
+ * list then holds nothing the turn does not (three statuses, the reply cut at those lengths, done), so
+ * the turn keeps the lengths (':dl') instead of the list and a reader gets the same events, ids and
+ * data rebuilt from the record (replayTurn). The list's length must match, else it is kept as usual.
  * Returns {'ok', next, messageCount, totalTokens, covers, coveredTokens, totalMs} | {'gone'}.
  */
 export const COMMIT_RESPONSE = `${PRELUDE}
@@ -297,7 +315,8 @@ if f[1] == 'completed' and f[3] == ARGV[5] and f[6] then
   local c = redis.call('HMGET', KEYS[1], 'mc', 'tt', 'sumc', 'sumtt')
   return {'ok', tonumber(f[6]), tonumber(c[1] or '0'), tonumber(c[2] or '0'), tonumber(c[3] or '0'), tonumber(c[4] or '0'), tonumber(f[7]) - tonumber(f[5])}
 end
-if not owns(seq) then return {'gone'} end
+local o = redis.call('HMGET', KEYS[1], 'act', 'sumc', 'sumtt')
+if o[1] ~= seq then return {'gone'} end
 if f[1] ~= 'running' or f[2] ~= 'response' or f[3] ~= ARGV[5] then return {'gone'} end
 local now = now_ms()
 local label = cjson.encode(ARGV[11])
@@ -307,14 +326,27 @@ local len = redis.call('RPUSH', KEYS[2],
 local mc = redis.call('HINCRBY', KEYS[1], 'mc', 2)
 local tt = redis.call('HINCRBY', KEYS[1], 'tt', tonumber(ARGV[9]) + tonumber(ARGV[10]))
 local nxt = handoff(now)
+local evn = -1
+if ARGV[14] ~= '' and ARGV[5] == '1' then
+  local _, pieces = string.gsub(ARGV[14], '%d+', '')
+  local n = redis.call('LLEN', evp .. seq)
+  if n == 3 + pieces - (ARGV[13] ~= '' and 1 or 0) then evn = n end
+end
 -- the reply is kept once, as the assistant message: the turn records where it is (':oi', see turn_fields)
-redis.call('HSET', KEYS[3], seq .. ':st', 'completed', seq .. ':sg', '', seq .. ':oi', len - 1,
-  seq .. ':us', ARGV[7], seq .. ':cx', ARGV[8], seq .. ':ea', now, seq .. ':mdl', ARGV[12], seq .. ':nx', nxt)
-if ARGV[13] ~= '' then emit(seq, 'delta', ARGV[13]) end
-emit(seq, 'done', '')
-touch(now)
-local c = redis.call('HMGET', KEYS[1], 'sumc', 'sumtt')
-return {'ok', nxt, mc, tt, tonumber(c[1] or '0'), tonumber(c[2] or '0'), now - tonumber(f[5])}
+local rec = {seq .. ':st', 'completed', seq .. ':sg', '', seq .. ':oi', len - 1,
+  seq .. ':us', ARGV[7], seq .. ':cx', ARGV[8], seq .. ':ea', now, seq .. ':mdl', ARGV[12], seq .. ':nx', nxt}
+if evn >= 0 then table.insert(rec, seq .. ':dl'); table.insert(rec, ARGV[14]) end
+redis.call('HSET', KEYS[3], unpack(rec))
+if evn >= 0 then
+  redis.call('DEL', evp .. seq)
+  if ARGV[13] ~= '' then evn = evn + 1; announce(seq, evn, 'delta', ARGV[13]) end
+  announce(seq, evn + 1, 'done', '')
+else
+  if ARGV[13] ~= '' then emit(seq, 'delta', ARGV[13]) end
+  emit(seq, 'done', '')
+end
+touch(now, nxt == 0 and 'idle' or 'same')
+return {'ok', nxt, mc, tt, tonumber(o[2] or '0'), tonumber(o[3] or '0'), now - tonumber(f[5])}
 `;
 
 /**
@@ -339,7 +371,7 @@ local now = now_ms()
 local nxt = handoff(now)
 redis.call('HSET', KEYS[3], seq .. ':st', 'failed', seq .. ':sg', '', seq .. ':er', ARGV[5], seq .. ':ea', now, seq .. ':nx', nxt)
 emit(seq, 'done', '')
-touch(now)
+touch(now, nxt == 0 and 'idle' or 'same')
 return {'ok', nxt, now - tonumber(f[2]), f[3] or ''}
 `;
 
@@ -359,10 +391,16 @@ if f[1] == 'cancelled' and ARGV[6] ~= '' and f[3] == ARGV[6] then return {'ok', 
 if f[1] ~= 'queued' then return {'conflict'} end
 local now = now_ms()
 local nxt = 0
-if owns(seq) then nxt = handoff(now) else redis.call('LREM', KEYS[4], 1, seq) end
+local change = 'same' -- a turn cancelled out of the mailbox leaves the session busy with its owner
+if owns(seq) then
+  nxt = handoff(now)
+  if nxt == 0 then change = 'idle' end
+else
+  redis.call('LREM', KEYS[4], 1, seq)
+end
 redis.call('HSET', KEYS[3], seq .. ':st', 'cancelled', seq .. ':sg', '', seq .. ':ea', now, seq .. ':cr', ARGV[6], seq .. ':nx', nxt)
 emit(seq, 'done', '')
-touch(now)
+touch(now, change)
 return {'ok', nxt, now - tonumber(f[2])}
 `;
 
@@ -501,12 +539,14 @@ return {'active', tonumber(act), f[1] or '', f[2] or '', f[3] or ''}
 export const RELEASE_ENDED = `${PRELUDE}
 local seq = ARGV[4]
 if not owns(seq) then return {'gone'} end
-local st = redis.call('HGET', KEYS[3], seq .. ':st')
+local r = redis.call('HMGET', KEYS[3], seq .. ':st', seq .. ':dl')
+local st = r[1]
 if st ~= 'completed' and st ~= 'failed' and st ~= 'cancelled' then return {'gone'} end
 local now = now_ms()
--- a script stopped before its 'done': followers still get one, and the list its TTL
-local last = redis.call('LINDEX', evp .. seq, -1)
-if not last or string.sub(last, 1, 5) ~= 'done\\n' then emit(seq, 'done', '') end
+-- a script stopped before its 'done': followers still get one, and the list its TTL (a turn that kept
+-- its deltas' lengths instead of its list announced its 'done' in the same script)
+local last = not r[2] and redis.call('LINDEX', evp .. seq, -1)
+if not r[2] and (not last or string.sub(last, 1, 5) ~= 'done\\n') then emit(seq, 'done', '') end
 local nxt = handoff(now)
 redis.call('HSET', KEYS[3], seq .. ':nx', nxt)
 touch(now)

@@ -164,7 +164,9 @@ export function createSessionStore(opts: StoreOptions) {
       const r = await scripts.readEvents(...args(p.sessionId), p.seq, from);
       const rows = r[1] as string[];
       if (r[0] === 'ok') return rows.map((raw, i) => decodeEvent(from + i + 1, raw));
-      return rows.length ? replayTurn(decodeTurn(p.sessionId, p.seq, turnRecord(rows))).filter((e) => e.id > from) : [GONE];
+      if (!rows.length) return [GONE];
+      const rec = turnRecord(rows);
+      return replayTurn(decodeTurn(p.sessionId, p.seq, rec), rec.dl).filter((e) => e.id > from);
     },
 
     /** The pub/sub channel that announces new events of a turn (its event list's key). */

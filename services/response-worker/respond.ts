@@ -48,6 +48,7 @@ export function createRespond(d: RespondDeps) {
       });
       // each delta is fenced on the event id it must get, so one re-sent after a lost reply lands once
       let nextEventId = snap.nextEventId;
+      const streamed: string[] = [];
       const deltas = createDeltaCoalescer(async (text) => {
         const id = await d.pipeline.delta(ref, snap.attempt, text, nextEventId);
         if (!id) {
@@ -56,6 +57,7 @@ export function createRespond(d: RespondDeps) {
           return false;
         }
         nextEventId = id + 1;
+        streamed.push(text);
         return true;
       });
       const reply = await d.llm.stream({
@@ -64,8 +66,11 @@ export function createRespond(d: RespondDeps) {
       });
       const tail = await deltas.takeRest();
       if (tail === false) return;
+      if (tail) streamed.push(tail);
+      // the deltas are the reply, in order: the commit may keep their lengths instead of a second copy of it
+      const deltaLengths = streamed.join('') === reply.text ? streamed.map((x) => x.length) : undefined;
       const outcome = await d.pipeline.commitResponse(ref, {
-        attempt: snap.attempt, response: reply.text, tail, usage: reply.usage,
+        attempt: snap.attempt, response: reply.text, tail, deltaLengths, usage: reply.usage,
         context: { ...built.report, tone: tone && { instruction: tone.name, negativeRun: tone.negativeRun } },
         userTokens, replyTokens: counter.count(reply.text), intentLabel: snap.intent?.label ?? 'unknown', model: reply.model,
       });

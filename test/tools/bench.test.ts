@@ -9,7 +9,7 @@ describe('turnq bench --quick', () => {
   beforeAll(() => { dir = mkdtempSync(join(tmpdir(), 'turnq-bench-')); });
   afterAll(() => { if (dir) rmSync(dir, { recursive: true, force: true }); });
 
-  it('measures every section and writes bench.json with the four targets judged', async () => {
+  it('measures every section and writes bench.json with every target judged', async () => {
     const out = join(dir, 'bench.json');
     const r = await runCli(['bench', '--quick', '--redis-url', process.env.REDIS_URL!, '--out', out], {}, 300_000);
     if (r.code !== 0) throw new Error(`exit ${r.code}\n${r.stdout}\n${r.stderr}`);
@@ -34,12 +34,17 @@ describe('turnq bench --quick', () => {
     }
     // The designs differ where the issue says they do: one JSON value per session vs a handful of keys.
     expect(b.baseline.redisCommandsPerTurn.perTurn).toBeLessThan(b.turnq.redisCommandsPerTurn.perTurn);
-    expect(Object.keys(b.turnq.memoryPer1000IdleSessions.bytesPer1000)).toEqual(expect.arrayContaining(['sessionKeys', 'eventLists', 'total']));
+    expect(Object.keys(b.turnq.memoryPer1000IdleSessions.bytesPer1000)).toEqual(expect.arrayContaining(['session', 'history', 'turns', 'total']));
+    // what a turn costs Redis, and who issued the commands (turnq's scripts and BullMQ's both run per turn)
+    expect(b.turnq.redisCpuMsPerTurn).toBeGreaterThan(0);
+    expect(b.turnq.commandSources.totals.turnqScripts).toBeGreaterThan(0);
+    expect(b.turnq.commandSources.totals.bullmqScripts).toBeGreaterThan(0);
+    expect(Object.keys(b.turnq.commandSources.bySource)).toEqual(expect.arrayContaining(['turnq SUBMIT', 'turnq COMMIT_RESPONSE', 'bullmq addStandardJob']));
 
     expect(b.littlesLaw).toMatchObject({ llmMs: 1000, sessions: 200 });
     expect(b.littlesLaw.measuredTurnsPerSec).toBeGreaterThan(0);
-    expect(b.targets.map((t: { name: string }) => t.name)).toEqual(['throughput', 'length', 'overhead', 'little']);
+    expect(b.targets.map((t: { name: string }) => t.name)).toEqual(['throughput', 'length', 'overhead', 'little', 'redis-commands', 'redis-cpu', 'redis-memory']);
     for (const t of b.targets) expect(typeof t.pass).toBe('boolean');
-    expect(r.stdout.match(/^ {2}(PASS|FAIL) {2}/gm)).toHaveLength(4);
+    expect(r.stdout.match(/^ {2}(PASS|FAIL) {2}/gm)).toHaveLength(7);
   }, 330_000);
 });

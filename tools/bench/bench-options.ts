@@ -1,3 +1,4 @@
+import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 
 export const SECTIONS = ['tokenizer', 'raw', 'baseline', 'turnq', 'little'] as const;
@@ -19,6 +20,12 @@ export interface BenchOptions {
   llmMs: number;
   stackEnv: Record<string, string>;
   cpuProfDir: string | null;
+  /** Run the turnq stack from this dist/ (another build) instead of this one's. */
+  stackDist: string | null;
+  /** The private redis-server without turnq's recommended settings (REDIS_TUNING): the before of a config change. */
+  redisDefaults: boolean;
+  /** Turns of the untimed MONITOR sample that attributes commands to scripts (0 = skip). */
+  attributionTurns: number;
   failOnMiss: boolean;
 }
 
@@ -38,6 +45,9 @@ Baseline (the origin's synchronous design) vs raw BullMQ vs turnq, one run on th
   --llm-ms <ms>            simulated LLM latency for that check (default 1000)
   --memory-sessions <n>    idle sessions measured for memory (default 1000; quick 100)
   --stack-env KEY=VALUE    extra env for the turnq stack (repeatable), e.g. TURNQ_WORKER_CONCURRENCY=500
+  --stack-dist <dir>       run the turnq stack from another build's dist/ (e.g. an older commit in its own worktree)
+  --redis-defaults         the private redis-server with Redis's defaults instead of turnq's recommended settings
+  --attribution-turns <n>  turns of the untimed MONITOR sample naming each command's script (default 400; quick 100; 0 skips)
   --cpu-prof <dir>         run the stack's processes under node --cpu-prof, profiles written to <dir>
   --fail-on-miss           exit 1 when a target is missed (default: report only)`;
 
@@ -61,7 +71,7 @@ export function parseBenchOptions(argv: string[]): BenchOptions | 'help' {
       quick: { type: 'boolean' }, out: { type: 'string' }, 'redis-url': { type: 'string' }, only: { type: 'string' },
       sessions: { type: 'string' }, duration: { type: 'string' }, lengths: { type: 'string' }, window: { type: 'string' },
       'little-sessions': { type: 'string' }, 'llm-ms': { type: 'string' }, 'memory-sessions': { type: 'string' },
-      'stack-env': { type: 'string', multiple: true }, 'cpu-prof': { type: 'string' }, 'fail-on-miss': { type: 'boolean' },
+      'stack-env': { type: 'string', multiple: true }, 'cpu-prof': { type: 'string' }, 'stack-dist': { type: 'string' }, 'attribution-turns': { type: 'string' }, 'redis-defaults': { type: 'boolean' }, 'fail-on-miss': { type: 'boolean' },
       help: { type: 'boolean', short: 'h' },
     },
   });
@@ -93,6 +103,9 @@ export function parseBenchOptions(argv: string[]): BenchOptions | 'help' {
     llmMs: int(values['llm-ms'], 1000, 'llm-ms'),
     stackEnv,
     cpuProfDir: values['cpu-prof'] ?? null,
+    stackDist: values['stack-dist'] ? resolve(values['stack-dist']) : null,
+    redisDefaults: values['redis-defaults'] ?? false,
+    attributionTurns: int(values['attribution-turns'], quick ? 100 : 400, 'attribution-turns'),
     failOnMiss: values['fail-on-miss'] ?? false,
   };
 }

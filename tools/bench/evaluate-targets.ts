@@ -18,12 +18,12 @@ export function evaluateTargets(r: BenchResults, lengths: number[], littleSessio
   const hi = Math.max(...lengths);
   const out: TargetResult[] = [];
 
-  const tq = r.turnq?.saturation.turnsPerSec;
+  const sat = r.turnq?.saturation.turnsPerSec;
   const raw = r.rawBullmq?.jobsPerSec;
   out.push({
     name: 'throughput', goal: 'turnq turns/s ≥ 0.25 × raw BullMQ no-op jobs/s',
-    measured: tq !== undefined && raw !== undefined ? `${tq} vs ${round(0.25 * raw, 1)} needed (${round(tq / raw, 3)}×)` : 'not run',
-    pass: tq !== undefined && raw !== undefined ? tq >= 0.25 * raw : null,
+    measured: sat !== undefined && raw !== undefined ? `${sat} vs ${round(0.25 * raw, 1)} needed (${round(sat / raw, 3)}×)` : 'not run',
+    pass: sat !== undefined && raw !== undefined ? sat >= 0.25 * raw : null,
   });
 
   const tqRatio = ratioAt(r.turnq?.costByLength, lo, hi);
@@ -47,5 +47,14 @@ export function evaluateTargets(r: BenchResults, lengths: number[], littleSessio
     measured: l ? `${l.measuredTurnsPerSec} of ${l.allowedTurnsPerSec} turns/s (${Math.round(l.ratio * 100)}%), latency ${round(l.measuredLatencyMs, 0)} ms vs ${round(l.unloadedLatencyMs, 0)} ms unloaded` : 'not run',
     pass: l ? l.ratio >= 0.9 : null,
   });
+
+  // What a turn costs Redis (issue 17): the units Redis capacity is bought in.
+  const tq = r.turnq;
+  const mb = tq ? tq.memoryPer1000IdleSessions.bytesPer1000.total / 1024 / 1024 : null;
+  out.push(
+    { name: 'redis-commands', goal: 'Redis commands per turn ≤ 110', measured: tq ? `${tq.redisCommandsPerTurn.perTurn}` : 'not run', pass: tq ? tq.redisCommandsPerTurn.perTurn <= 110 : null },
+    { name: 'redis-cpu', goal: 'redis-server CPU per turn ≤ 0.5 ms', measured: tq ? `${tq.redisCpuMsPerTurn} ms at ${tq.saturation.turnsPerSec} turns/s` : 'not run', pass: tq ? tq.redisCpuMsPerTurn <= 0.5 : null },
+    { name: 'redis-memory', goal: 'memory per 1,000 idle sessions of 3 turns ≤ 6 MB', measured: mb === null ? 'not run' : `${round(mb, 2)} MB`, pass: mb === null ? null : mb <= 6 },
+  );
   return out;
 }

@@ -29,7 +29,7 @@ export async function main(argv: string[]): Promise<number> {
   let redisUrl = o.redisUrl;
   if (!redisUrl) {
     try {
-      own = await spawnRedis({ appendonly: true });
+      own = await spawnRedis({ appendonly: true, tuning: !o.redisDefaults });
       redisUrl = own.url;
     } catch (err) {
       redisUrl = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';

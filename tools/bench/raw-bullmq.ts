@@ -22,7 +22,7 @@ export async function measureRawBullmq(redisUrl: string, o: { jobs: number; conc
   worker.on('completed', () => { if (++done === o.jobs) finish(); });
   try {
     await worker.waitUntilReady();
-    const options = { attempts: 4, backoff: { type: 'exponential', delay: 1000 }, removeOnComplete: { age: 3600, count: 10_000 }, removeOnFail: { age: 7 * 24 * 3600 } };
+    const options = { attempts: 4, backoff: { type: 'exponential', delay: 1000 }, removeOnComplete: true, removeOnFail: { age: 7 * 24 * 3600 } };
     const t0 = performance.now();
     let next = 0;
     await Promise.all(Array.from({ length: o.addsInFlight }, async () => {

@@ -8,7 +8,8 @@ import { atRate, costByLength, saturate, type LengthCost, type Throughput } from
 import { measureLittlesLaw, type LittlesLaw } from './littles-law';
 import { measureRawBullmq, type RawBullmqResult } from './raw-bullmq';
 import { cpuPerTurn, sampleCpu } from './process-cpu';
-import { commandCounts, commandsPerTurn, deleteKeys, type CommandsPerTurn } from './redis-stats';
+import { attributeCommands, scriptNames, type CommandSources } from './command-sources';
+import { commandCounts, commandsPerTurn, deleteKeys, redisCpuSeconds, scriptMicros, type CommandsPerTurn } from './redis-stats';
 import { saturationNote } from './run-notes';
 import { baselineMemory, turnqMemory, type SessionMemory } from './session-memory';
 import { startBenchStack } from './start-bench-stack';
@@ -20,6 +21,14 @@ export interface DesignResult {
   overheadAtHalfSaturation: Throughput & { rate: number; cpuPerTurn: ReturnType<typeof cpuPerTurn> };
   costByLength: LengthCost[];
   redisCommandsPerTurn: CommandsPerTurn;
+  /** redis-server's own CPU ms per turn over the saturation runs (INFO CPU), the unit Redis capacity is bought in. */
+  redisCpuMsPerTurn: number;
+  /** µs redis-server spent inside scripts per turn (commandstats usec: wall time, see scriptMicros). */
+  scriptUsPerTurn: number;
+  /** Commands per second with the stack idle (workers polling, stalled checks, metrics): paid with no turn at all. */
+  idleCommandsPerSec?: { perSec: number; top: Record<string, number> };
+  /** Who issued the commands (turnq's scripts, BullMQ's, direct calls), from an untimed MONITOR sample; turnq only. */
+  commandSources?: CommandSources;
   /** CPU ms per turn by process during the saturation runs: where a CPU-bound machine's time goes. */
   cpuPerTurn: ReturnType<typeof cpuPerTurn>;
   memoryPer1000IdleSessions: SessionMemory;
@@ -38,8 +47,21 @@ export interface BenchResults {
 const MODEL = 'gpt-4o-mini';
 
 /** Saturation (best of the tried session counts, Redis commands counted around it), then half that rate, then cost by length and memory. */
-async function measureDesign(target: BenchTarget, redis: Redis, o: BenchOptions, procs: Processes, memory: () => Promise<SessionMemory>, log: (s: string) => void): Promise<DesignResult> {
+async function measureDesign(target: BenchTarget, redis: Redis, o: BenchOptions, procs: Processes, memory: () => Promise<SessionMemory>, log: (s: string) => void,
+  sources?: (drive: () => Promise<number>) => Promise<CommandSources>): Promise<DesignResult> {
+  let idleCommandsPerSec: DesignResult['idleCommandsPerSec'];
+  if (sources) {
+    // a while with nothing to do: every worker's blocking wait (drainDelay) and stalled check (stalledInterval)
+    const idleSeconds = o.quick ? 3 : 10;
+    const idleBefore = await commandCounts(redis);
+    await new Promise((r) => setTimeout(r, idleSeconds * 1000));
+    const idle = commandsPerTurn(idleBefore, await commandCounts(redis), idleSeconds);
+    idleCommandsPerSec = { perSec: idle.perTurn, top: idle.top };
+    log(`${target.name}: idle: ${idle.perTurn} commands/s (${Object.entries(idle.top).map(([k, v]) => `${k} ${v}`).join(', ')})`);
+  }
   const before = await commandCounts(redis);
+  const redisCpuBefore = await redisCpuSeconds(redis);
+  const scriptUsBefore = await scriptMicros(redis);
   const cpuBefore = sampleCpu(procs());
   const tried: Throughput[] = [];
   for (const sessions of o.saturationSessions) {
@@ -50,6 +72,9 @@ async function measureDesign(target: BenchTarget, redis: Redis, o: BenchOptions,
   const turns = tried.reduce((s, t) => s + t.allTurns, 0);
   const cpu = cpuPerTurn(cpuBefore, sampleCpu(procs()), turns, cpus().length);
   const commands = commandsPerTurn(before, await commandCounts(redis), turns);
+  const redisCpuMsPerTurn = Math.round(((await redisCpuSeconds(redis)) - redisCpuBefore) * 1000 * 1000 / Math.max(1, turns)) / 1000;
+  const scriptUsPerTurn = Math.round(((await scriptMicros(redis)) - scriptUsBefore) * 10 / Math.max(1, turns)) / 10;
+  log(`${target.name}: ${commands.perTurn} Redis commands, ${redisCpuMsPerTurn} ms of redis-server CPU (${scriptUsPerTurn} µs of it in scripts) per turn`);
   log(`${target.name}: CPU per turn ${cpu.totalMsPerTurn} ms (${Object.entries(cpu.msPerTurn).map(([k, v]) => `${k} ${v}`).join(', ')}), machine ${Math.round(cpu.busyShare * 100)}% busy with these, ${cpu.otherShare === null ? '?' : Math.round(cpu.otherShare * 100)}% with other processes`);
   const best = tried.reduce((a, b) => (b.turnsPerSec > a.turnsPerSec ? b : a));
   const rate = Math.max(1, best.turnsPerSec / 2);
@@ -62,11 +87,30 @@ async function measureDesign(target: BenchTarget, redis: Redis, o: BenchOptions,
   const cost = await costByLength(target, { lengths: o.lengths, window: o.window });
   log(`${target.name}: cost per turn ${cost.map((c) => `@${c.length} ${c.medianMs} ms`).join(', ')}`);
   const mem = await memory();
-  log(`${target.name}: ${mem.bytesPer1000.total} bytes per 1,000 idle sessions`);
+  log(`${target.name}: ${mem.bytesPer1000.total} bytes per 1,000 idle sessions (${JSON.stringify(mem.bytesPer1000)})`);
+  let commandSources: CommandSources | undefined;
+  if (sources && o.attributionTurns > 0) {
+    commandSources = await sources(() => closedLoopTurns(target, 32, o.attributionTurns));
+    log(`${target.name}: per turn ${commandSources.perTurn} commands: turnq scripts ${commandSources.totals.turnqScripts}, BullMQ scripts ${commandSources.totals.bullmqScripts}, direct ${commandSources.totals.direct}`);
+  }
   return {
     saturation: { ...best, tried: tried.map((t) => ({ sessions: t.sessions, turnsPerSec: t.turnsPerSec })), notSaturated: saturationNote(tried, cpu.busyShare + (cpu.otherShare ?? 0)) },
-    overheadAtHalfSaturation: overhead, costByLength: cost, redisCommandsPerTurn: commands, cpuPerTurn: cpu, memoryPer1000IdleSessions: mem,
+    overheadAtHalfSaturation: overhead, costByLength: cost, redisCommandsPerTurn: commands, redisCpuMsPerTurn, scriptUsPerTurn, idleCommandsPerSec, commandSources, cpuPerTurn: cpu, memoryPer1000IdleSessions: mem,
   };
+}
+
+/** `turns` turns over `sessions` fresh sessions, each with one turn in flight; returns the turns completed. */
+async function closedLoopTurns(target: BenchTarget, sessions: number, turns: number): Promise<number> {
+  const ids = await Promise.all(Array.from({ length: sessions }, () => target.newSession()));
+  let started = 0;
+  let done = 0;
+  await Promise.all(ids.map(async (sid, s) => {
+    for (let i = 0; started < turns; i++) {
+      started++;
+      if ((await target.turn(sid, lineAt(i + s))).ok) done++;
+    }
+  }));
+  return done;
 }
 
 /** Every selected section, one after another (never two at once: they share the machine). */
@@ -91,7 +135,7 @@ export async function runBench(o: BenchOptions, redisUrl: string, redisPid: numb
     }
     if (!o.only.has('baseline') && !o.only.has('turnq') && !o.only.has('little')) return results;
 
-    const stack = await startBenchStack({ redisUrl, env: o.stackEnv, cpuProfDir: o.cpuProfDir ?? undefined });
+    const stack = await startBenchStack({ redisUrl, env: o.stackEnv, cpuProfDir: o.cpuProfDir ?? undefined, dist: o.stackDist ?? undefined });
     log(`turnq stack up: namespace ${stack.namespace}, gateway ${stack.baseUrl}, logs in ${stack.logDir}`);
     try {
       if (o.only.has('baseline')) {
@@ -114,7 +158,16 @@ export async function runBench(o: BenchOptions, redisUrl: string, redisPid: numb
       const turnqProcs = () => [{ name: 'redis-server', pid: redisPid }, ...stack.processes()];
       try {
         if (o.only.has('turnq')) {
-          results.turnq = await measureDesign(target, redis, o, turnqProcs, () => turnqMemory(redis, stack.namespace, target, { sessions: o.memorySessions, turns: 3 }), log);
+          const names = scriptNames(stack.dist);
+          const sources = async (drive: () => Promise<number>) => {
+            const monitor = createRedis(redisUrl, 'worker');
+            try {
+              return await attributeCommands(monitor, names, drive);
+            } finally {
+              monitor.disconnect();
+            }
+          };
+          results.turnq = await measureDesign(target, redis, o, turnqProcs, () => turnqMemory(redis, stack.namespace, target, { sessions: o.memorySessions, turns: 3 }), log, sources);
         }
         if (o.only.has('little')) {
           results.littlesLaw = await measureLittlesLaw(target, (k) => stack.setSim(k), {

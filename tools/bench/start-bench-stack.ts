@@ -10,6 +10,8 @@ export interface BenchStackOptions {
   env?: Record<string, string>;
   /** Write a V8 CPU profile per process here (`node --cpu-prof`); written when the stack stops. */
   cpuProfDir?: string;
+  /** Another build's dist/ to run the stack from (an older commit built in its own worktree): before/after in one harness. */
+  dist?: string;
 }
 
 export interface BenchStack {
@@ -17,6 +19,8 @@ export interface BenchStack {
   simUrl: string;
   namespace: string;
   logDir: string;
+  /** The dist/ directory the services run from. */
+  dist: string;
   /** The running processes by service name (for CPU accounting). */
   processes(): Array<{ name: string; pid: number | undefined }>;
   /** Changes the simulator's knobs at run time (POST /_sim/config). */
@@ -34,6 +38,7 @@ const DIST = join(__dirname, '..', '..');
  * as the test harness (test/start-stack.ts), kept separate because tools must not depend on test code.
  */
 export async function startBenchStack(o: BenchStackOptions): Promise<BenchStack> {
+  const dist = o.dist ?? DIST;
   const namespace = `bench-${Math.random().toString(36).slice(2, 8)}`;
   const logDir = mkdtempSync(join(tmpdir(), `turnq-${namespace}-`));
   const [gatewayPort, simPort] = [await freePort(), await freePort()];
@@ -57,7 +62,7 @@ export async function startBenchStack(o: BenchStackOptions): Promise<BenchStack>
   const stack: BenchStack = {
     baseUrl: `http://127.0.0.1:${gatewayPort}`,
     simUrl: `http://127.0.0.1:${simPort}`,
-    namespace, logDir,
+    namespace, logDir, dist,
     processes: () => children.map((c, i) => ({ name: names[i], pid: c.pid })),
     async setSim(knobs) {
       const res = await fetch(`${stack.simUrl}/_sim/config`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(knobs) });
@@ -77,7 +82,7 @@ export async function startBenchStack(o: BenchStackOptions): Promise<BenchStack>
       const metricsPort = service === 'gateway' || service === 'llm-sim' ? null : await freePort();
       const out = openSync(join(logDir, `${service}.log`), 'a');
       const flags = o.cpuProfDir ? ['--cpu-prof', `--cpu-prof-dir=${o.cpuProfDir}`, `--cpu-prof-name=${service}.cpuprofile`] : [];
-      const child = spawn(process.execPath, [...flags, join(DIST, 'services', service, 'main.js')], {
+      const child = spawn(process.execPath, [...flags, join(dist, 'services', service, 'main.js')], {
         env: { ...env, ...(metricsPort ? { METRICS_PORT: String(metricsPort) } : {}) }, stdio: ['ignore', out, out],
       });
       children.push(child);
@@ -92,7 +97,7 @@ export async function startBenchStack(o: BenchStackOptions): Promise<BenchStack>
   return stack;
 }
 
-async function waitReady(child: ChildProcess, service: string, url: string, logDir: string, ms = 30_000): Promise<void> {
+async function waitReady(child: ChildProcess, service: string, url: string, logDir: string, ms = 120_000): Promise<void> {
   const end = Date.now() + ms;
   while (Date.now() < end) {
     if (child.exitCode !== null) {
