@@ -350,7 +350,7 @@ export interface paths {
         };
         /**
          * Follow a turn as Server-Sent Events
-         * @description Events `status`, `delta` and last `done` (the ended Turn), each with an `id:` from 1 up by one; the server closes the stream after `done`. Without Last-Event-ID every event from the first; with it every later one exactly once; after the end, the whole stream at once. Comment lines (`: keep-alive`) keep idle connections open. Each event is a TurnEvent.
+         * @description Events `status`, `delta` and last `done` (the ended Turn), each with an `id:` from 1 up by one; the server closes the stream after `done`. A stream whose turn disappears (its session deleted or expired) ends instead with `gone` (no `id:`, data `{ reason: "session_gone", message }`). Without Last-Event-ID every event from the first; with it every later one exactly once; after the end, the whole stream at once. Comment lines (`: keep-alive`) keep idle connections open. Each event is a TurnEvent.
          */
         get: operations["streamTurnEvents"];
         put?: never;
@@ -499,6 +499,12 @@ export interface components {
         DeltaEventData: {
             text: string;
         };
+        GoneEventData: {
+            /** @description What happened, for people. */
+            message: string;
+            /** @constant */
+            reason: "session_gone";
+        };
         Health: {
             /** @constant */
             status: "ok";
@@ -646,7 +652,7 @@ export interface components {
             createdAt: string;
             /** @description Why a failed turn failed. */
             error: {
-                /** @description llm_rate_limit, llm_timeout, llm_connection, llm_server, llm_auth, llm_bad_request, llm_bad_output, context_overflow, job_failed or internal. */
+                /** @description llm_quota (the provider says the account cannot be served, e.g. 429 insufficient_quota; not retried), llm_rate_limited (the provider kept rate limiting past TURNQ_LLM_RATE_LIMIT_MAX_WAIT_MS), llm_timeout, llm_connection, llm_server, llm_auth, llm_bad_request, llm_bad_output, context_overflow, job_failed or internal. */
                 code: string;
                 message: string;
             } | null;
@@ -706,6 +712,10 @@ export interface components {
             /** @constant */
             event: "done";
             id: number;
+        } | {
+            data: string;
+            /** @constant */
+            event: "gone";
         };
     };
     responses: {

@@ -20,7 +20,7 @@ function schemas(): Json {
   const responses = z.registry<{ id: string }>();
   const named: Array<[z.ZodType, string]> = [
     [res.session, 'Session'], [res.message, 'Message'], [res.messagePage, 'MessagePage'], [res.turn, 'Turn'],
-    [res.problem, 'Problem'], [res.statusEventData, 'StatusEventData'], [res.deltaEventData, 'DeltaEventData'],
+    [res.problem, 'Problem'], [res.statusEventData, 'StatusEventData'], [res.deltaEventData, 'DeltaEventData'], [res.goneEventData, 'GoneEventData'],
     [res.health, 'Health'], [res.readiness, 'Readiness'],
     [oai.chatCompletion, 'ChatCompletion'], [oai.chatCompletionChunk, 'ChatCompletionChunk'], [oai.model, 'Model'],
     [oai.modelList, 'ModelList'], [oai.openAiError, 'OpenAiError'],
@@ -79,6 +79,12 @@ function turnEventSchema(): Json {
       event('status', 'StatusEventData', 'The turn changed status or stage. `restarted: true`: the reply starts over; discard the deltas so far.'),
       event('delta', 'DeltaEventData', 'The next piece of the reply; the pieces joined equal the Turn\'s `response`.'),
       event('done', 'Turn', 'The last event: the ended Turn. The server closes the stream after it.'),
+      {
+        type: 'object', required: ['event', 'data'],
+        description: 'The last event instead of `done` when the turn\'s session was deleted or expired while followed (within a few seconds). '
+          + 'It has no `id:`: it is not one of the turn\'s events, and the turn is 404 from then on. The server closes the stream after it.',
+        properties: { event: { const: 'gone' }, data: jsonData('GoneEventData') },
+      },
     ],
   };
 }
