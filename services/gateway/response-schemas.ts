@@ -72,7 +72,7 @@ export const turn = z.object({
   }).nullable().meta({ description: 'How the prompt was fitted into TURNQ_MAX_CONTEXT_TOKENS.' }),
   timings: z.object({ queuedMs: z.number(), intentMs: z.number(), responseMs: z.number(), totalMs: z.number() }).nullable(),
   error: z.object({
-    code: z.string().meta({ description: 'llm_rate_limit, llm_rate_limited (provider rate limits outlasted TURNQ_LLM_RATE_LIMIT_MAX_WAIT_MS), llm_quota (the provider will not serve the account; not retried), llm_timeout, llm_connection, llm_server, llm_auth, llm_bad_request, llm_bad_output, context_overflow, job_failed or internal.' }),
+    code: z.string().meta({ description: 'llm_quota (the provider says the account cannot be served, e.g. 429 insufficient_quota; not retried), llm_rate_limited (the provider kept rate limiting past TURNQ_LLM_RATE_LIMIT_MAX_WAIT_MS), llm_timeout, llm_connection, llm_server, llm_auth, llm_bad_request, llm_bad_output, context_overflow, job_failed or internal.' }),
     message: z.string(),
   }).nullable().meta({ description: 'Why a failed turn failed.' }),
   model: z.string().nullable().meta({ description: 'The model that replied.' }),
@@ -100,8 +100,11 @@ export const statusEventData = z.object({
 /** The `data` of a `delta` event: the next piece of the reply. */
 export const deltaEventData = z.object({ text: z.string() });
 
-/** The `data` of a `gone` event: the turn's session was deleted or expired, so no `done` will come. */
-export const goneEventData = z.object({ reason: z.literal('session_gone'), message: z.string() });
+/** Why a stream ends without `done`: the turn's session was deleted or expired while it was followed. */
+export const goneEventData = z.object({
+  reason: z.literal('session_gone'),
+  message: z.string().meta({ description: 'What happened, for people.' }),
+});
 
 export const health = z.object({ status: z.literal('ok') });
 export const readiness = z.object({ status: z.enum(['ready', 'unavailable']), redis: z.enum(['up', 'down']) });

@@ -350,7 +350,7 @@ export interface paths {
         };
         /**
          * Follow a turn as Server-Sent Events
-         * @description Events `status`, `delta` and last `done` (the ended Turn), each with an `id:` from 1 up by one; the server closes the stream after `done`, or after `gone` (no `id:`) when the turn's session is deleted or expires first. Without Last-Event-ID every event from the first; with it every later one exactly once; after the end, the whole stream at once. Comment lines (`: keep-alive`) keep idle connections open. Each event is a TurnEvent.
+         * @description Events `status`, `delta` and last `done` (the ended Turn), each with an `id:` from 1 up by one; the server closes the stream after `done`. A stream whose turn disappears (its session deleted or expired) ends instead with `gone` (no `id:`, data `{ reason: "session_gone", message }`). Without Last-Event-ID every event from the first; with it every later one exactly once; after the end, the whole stream at once. Comment lines (`: keep-alive`) keep idle connections open. Each event is a TurnEvent.
          */
         get: operations["streamTurnEvents"];
         put?: never;
@@ -506,6 +506,7 @@ export interface components {
             text: string;
         };
         GoneEventData: {
+            /** @description What happened, for people. */
             message: string;
             /** @constant */
             reason: "session_gone";
@@ -663,7 +664,7 @@ export interface components {
             createdAt: string;
             /** @description Why a failed turn failed. */
             error: {
-                /** @description llm_rate_limit, llm_rate_limited (provider rate limits outlasted TURNQ_LLM_RATE_LIMIT_MAX_WAIT_MS), llm_quota (the provider will not serve the account; not retried), llm_timeout, llm_connection, llm_server, llm_auth, llm_bad_request, llm_bad_output, context_overflow, job_failed or internal. */
+                /** @description llm_quota (the provider says the account cannot be served, e.g. 429 insufficient_quota; not retried), llm_rate_limited (the provider kept rate limiting past TURNQ_LLM_RATE_LIMIT_MAX_WAIT_MS), llm_timeout, llm_connection, llm_server, llm_auth, llm_bad_request, llm_bad_output, context_overflow, job_failed or internal. */
                 code: string;
                 message: string;
             } | null;

@@ -139,8 +139,8 @@ export const nativePaths: Json = {
   '/v1/turns/{turnId}/events': {
     get: {
       operationId: 'streamTurnEvents', tags: ['Turns'], summary: 'Follow a turn as Server-Sent Events',
-      description: 'Events `status`, `delta` and last `done` (the ended Turn), each with an `id:` from 1 up by one; the server closes the stream after `done`, '
-        + 'or after `gone` (no `id:`) when the turn\'s session is deleted or expires first. '
+      description: 'Events `status`, `delta` and last `done` (the ended Turn), each with an `id:` from 1 up by one; the server closes the stream after `done`. '
+        + 'A stream whose turn disappears (its session deleted or expired) ends instead with `gone` (no `id:`, data `{ reason: "session_gone", message }`). '
         + 'Without Last-Event-ID every event from the first; with it every later one exactly once; after the end, the whole stream at once. '
         + 'Comment lines (`: keep-alive`) keep idle connections open. Each event is a TurnEvent.',
       parameters: [param('TurnId', unknownTurn), param('LastEventId'), param('LastEventIdQuery')],
