@@ -15,17 +15,8 @@ export function decodeRecord(userId: string, id: string, raw: string): Memory {
   };
 }
 
-/** SNAPSHOT's reply (Buffers): records and vectors as flat [id, value, ...] lists. */
-export function decodeSnapshot(ver: number, records: Buffer[], vectors: Buffer[]): { ver: number; memories: StoredMemory[] } {
-  const byId = new Map<string, Buffer>();
-  for (let i = 0; i < vectors.length; i += 2) byId.set(vectors[i].toString(), vectors[i + 1]);
-  const memories: StoredMemory[] = [];
-  for (let i = 0; i < records.length; i += 2) {
-    const id = records[i].toString();
-    const vec = byId.get(id);
-    if (!vec) continue;
-    const r = JSON.parse(records[i + 1].toString()) as RawRecord;
-    memories.push({ id, text: r.t, kind: r.k, createdAtMs: r.ca, updatedAtMs: r.ua, vector: decodeVector(vec) });
-  }
-  return { ver: Number(ver), memories };
+/** One memory of SNAPSHOT's reply (Buffers). */
+export function decodeStored(id: string, record: Buffer, vector: Buffer): StoredMemory {
+  const r = JSON.parse(record.toString()) as RawRecord;
+  return { id, text: r.t, kind: r.k, createdAtMs: r.ca, updatedAtMs: r.ua, vector: decodeVector(vector) };
 }

@@ -10,7 +10,7 @@ import { partitionOf, partitionTag } from '#libs/session';
 export interface MemoryKeys {
   partition: number;
   /** The order every memory script expects in KEYS (see memory-scripts.ts). */
-  scriptKeys: [string, string, string, string, string, string, string];
+  scriptKeys: [string, string, string, string, string, string, string, string];
 }
 
 export function userHash(tenant: string, userId: string): string {
@@ -24,13 +24,14 @@ export function memoryKeys(namespace: string, partitions: number, tenant: string
   return {
     partition,
     scriptKeys: [
-      `${base}mx:${uh}`, // 1 meta hash: ver (bumped by every change of content), seq (creation order)
+      `${base}mx:${uh}`, // 1 meta hash: ver (rises with every change of content), seq (creation order)
       `${base}mm:${uh}`, // 2 records: memory id -> JSON {t text, k kind, ca, ua, src turn, sup [{t, u}]}
       `${base}mv:${uh}`, // 3 vectors: memory id -> float32 bytes
       `${base}mo:${uh}`, // 4 creation order: memory id scored by seq (listing, paging)
       `${base}mu:${uh}`, // 5 last use: memory id scored by ms last placed in a prompt or written (eviction)
       `${base}ma:${uh}`, // 6 applied turns: turn id scored by ms (the exactly-once fence)
       `${base}ml:${uh}`, // 7 lease: the token of the one memory job running for this user
+      `${base}mw:${uh}`, // 8 written at: memory id scored by the ver that last wrote it (incremental reads)
     ],
   };
 }

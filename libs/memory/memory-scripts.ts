@@ -1,27 +1,37 @@
 /*
  * The memory Lua scripts. Each runs atomically on the user's partition slot. KEYS = memoryKeys().scriptKeys
- * (1 meta, 2 records, 3 vectors, 4 creation order, 5 last use, 6 applied turns, 7 lease). Record fields:
- * t text, k kind, ca created ms, ua updated ms, src source turn id ('' by hand), sup [{t text, u until ms}].
- * Times come from the Redis server clock. 'ver' in the meta hash changes with every change of content,
- * so a reader can tell that what it read is still current.
+ * (1 meta, 2 records, 3 vectors, 4 creation order, 5 last use, 6 applied turns, 7 lease, 8 written-at).
+ * Record fields: t text, k kind, ca created ms, ua updated ms, src source turn id ('' by hand),
+ * sup [{t text, u until ms}]. Times come from the Redis server clock.
+ * 'ver' in the meta hash rises with every change of content and never goes back, not even across a
+ * delete-all (it is at least the clock in ms): a reader holding a copy at ver v asks only for what was
+ * written after v (SNAPSHOT), and a writer can tell that what it decided on is still current (APPLY).
  */
 const PRELUDE = `
 local function now_ms()
   local t = redis.call('TIME')
   return tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
 end
+local function cur_ver()
+  return tonumber(redis.call('HGET', KEYS[1], 'ver') or '0')
+end
+local function next_ver(now)
+  return math.max(cur_ver() + 1, now)
+end
 local function remove(id)
   redis.call('HDEL', KEYS[2], id)
   redis.call('HDEL', KEYS[3], id)
   redis.call('ZREM', KEYS[4], id)
   redis.call('ZREM', KEYS[5], id)
+  redis.call('ZREM', KEYS[8], id)
 end
-local function put_new(id, text, kind, vec, src, now)
+local function put_new(id, text, kind, vec, src, now, ver)
   local ord = redis.call('HINCRBY', KEYS[1], 'seq', 1)
   redis.call('HSET', KEYS[2], id, cjson.encode({t = text, k = kind, ca = now, ua = now, src = src, sup = {}}))
   redis.call('HSET', KEYS[3], id, vec)
   redis.call('ZADD', KEYS[4], ord, id)
   redis.call('ZADD', KEYS[5], now, id)
+  redis.call('ZADD', KEYS[8], ver, id)
 end
 -- the cap: the least recently used go first (a memory counts as used when written or placed in a prompt)
 local function evict(max)
@@ -36,9 +46,10 @@ end
 /** Add by hand. ARGV: 1 id, 2 text, 3 kind, 4 vector, 5 max per user. Returns {record JSON}. */
 export const ADD = `${PRELUDE}
 local now = now_ms()
-put_new(ARGV[1], ARGV[2], ARGV[3], ARGV[4], '', now)
+local ver = next_ver(now)
+put_new(ARGV[1], ARGV[2], ARGV[3], ARGV[4], '', now, ver)
 evict(tonumber(ARGV[5]))
-redis.call('HINCRBY', KEYS[1], 'ver', 1)
+redis.call('HSET', KEYS[1], 'ver', ver)
 return redis.call('HGET', KEYS[2], ARGV[1])
 `;
 
@@ -77,8 +88,9 @@ if redis.call('ZSCORE', KEYS[6], ARGV[2]) then
   redis.call('DEL', KEYS[7])
   return {'dup'}
 end
-if tonumber(redis.call('HGET', KEYS[1], 'ver') or '0') ~= tonumber(ARGV[3]) then return {'stale'} end
+if cur_ver() ~= tonumber(ARGV[3]) then return {'stale'} end
 local now = now_ms()
+local ver = next_ver(now)
 local added, updated = 0, 0
 for i, op in ipairs(cjson.decode(ARGV[5])) do
   local vec = ARGV[7 + i]
@@ -92,24 +104,35 @@ for i, op in ipairs(cjson.decode(ARGV[5])) do
     redis.call('HSET', KEYS[2], op.id, cjson.encode(rec))
     redis.call('HSET', KEYS[3], op.id, vec)
     redis.call('ZADD', KEYS[5], now, op.id)
+    redis.call('ZADD', KEYS[8], ver, op.id)
     updated = updated + 1
   else
-    put_new(op.id, op.t, op.k, vec, ARGV[2], now)
+    put_new(op.id, op.t, op.k, vec, ARGV[2], now, ver)
     added = added + 1
   end
 end
 for _, id in ipairs(cjson.decode(ARGV[6])) do redis.call('ZADD', KEYS[5], 'XX', now, id) end
 local evicted = evict(tonumber(ARGV[4]))
-if added + updated + evicted > 0 then redis.call('HINCRBY', KEYS[1], 'ver', 1) end
+if added + updated + evicted > 0 then redis.call('HSET', KEYS[1], 'ver', ver) end
 redis.call('ZADD', KEYS[6], now, ARGV[2])
 redis.call('ZREMRANGEBYSCORE', KEYS[6], '-inf', now - tonumber(ARGV[7]))
 redis.call('DEL', KEYS[7])
 return {'ok', added, updated, evicted}
 `;
 
-/** Everything retrieval needs in one round trip: {ver, records flat [id, json, ...], vectors flat [id, bytes, ...]}. */
+/**
+ * Everything retrieval needs, in one round trip, sending only what the reader lacks. ARGV: 1 the ver of
+ * the reader's copy, or '' for none. Returns {ver} when that copy is current; else {ver, ids of every
+ * memory, ids written after the reader's ver, their records, their vectors}.
+ */
 export const SNAPSHOT = `
-return {tonumber(redis.call('HGET', KEYS[1], 'ver') or '0'), redis.call('HGETALL', KEYS[2]), redis.call('HGETALL', KEYS[3])}
+local ver = tonumber(redis.call('HGET', KEYS[1], 'ver') or '0')
+if ARGV[1] ~= '' and tonumber(ARGV[1]) == ver then return {ver} end
+local ids = redis.call('ZRANGE', KEYS[8], 0, -1)
+local changed = ids
+if ARGV[1] ~= '' then changed = redis.call('ZRANGEBYSCORE', KEYS[8], '(' .. ARGV[1], '+inf') end
+if #changed == 0 then return {ver, ids, {}, {}, {}} end
+return {ver, ids, changed, redis.call('HMGET', KEYS[2], unpack(changed)), redis.call('HMGET', KEYS[3], unpack(changed))}
 `;
 
 /**
@@ -142,12 +165,12 @@ return out
 export const REMOVE = `${PRELUDE}
 if redis.call('HEXISTS', KEYS[2], ARGV[1]) == 0 then return 0 end
 remove(ARGV[1])
-redis.call('HINCRBY', KEYS[1], 'ver', 1)
+redis.call('HSET', KEYS[1], 'ver', next_ver(now_ms()))
 return 1
 `;
 
 /** Everything of the user: every key above, lease and applied marks included (the right to be forgotten). */
 export const REMOVE_ALL = `
-for i = 1, 7 do redis.call('UNLINK', KEYS[i]) end
+for i = 1, 8 do redis.call('UNLINK', KEYS[i]) end
 return 1
 `;

@@ -98,6 +98,24 @@ describe('memory store (real Redis)', () => {
     expect(await redis.exists(...keys)).toBe(0);
   });
 
+  it('a reader holding a copy gets only what was written since, and never a stale copy', async () => {
+    const a = await store.add('t1', 'gina', { text: 'a', kind: 'fact', vector: vec(1) });
+    const first = await store.snapshot('t1', 'gina');
+    expect(await store.snapshot('t1', 'gina', first)).toBe(first);
+    const b = await store.add('t1', 'gina', { text: 'b', kind: 'fact', vector: vec(0, 1) });
+    const second = await store.snapshot('t1', 'gina', first);
+    expect(second.ver).toBeGreaterThan(first.ver);
+    expect(second.memories.map((m) => m.id).sort()).toEqual([a.id, b.id].sort());
+    expect(second.memories.find((m) => m.id === a.id)).toBe(first.memories[0]);
+    // after a delete-all the version still rises, so the old copy is never taken for current
+    await store.removeAll('t1', 'gina');
+    const c = await store.add('t1', 'gina', { text: 'c', kind: 'fact', vector: vec(0, 0, 1) });
+    const third = await store.snapshot('t1', 'gina', second);
+    expect(third.ver).toBeGreaterThan(second.ver);
+    expect(third.memories.map((m) => m.id)).toEqual([c.id]);
+    expect(Array.from(third.memories[0].vector)).toEqual(Array.from(vec(0, 0, 1)));
+  });
+
   it('ranks by similarity, with profile and preference above a plain fact', () => {
     const now = Date.now();
     const mem = (id: string, kind: 'profile' | 'preference' | 'fact', v: Float32Array) => ({ id, text: id, kind, createdAtMs: now, updatedAtMs: now, vector: v });

@@ -1,12 +1,14 @@
 import { randomBytes } from 'node:crypto';
 import type { Redis } from 'ioredis';
-import { decodeRecord, decodeSnapshot } from './decode-memory';
+import { decodeRecord, decodeStored } from './decode-memory';
 import { memoryKeys } from './memory-keys';
 import * as S from './memory-scripts';
 import type { Memory, MemoryKind, MemoryOp, StoredMemory } from './memory-types';
 import { encodeVector } from './vector-codec';
 
 export interface MemoryStoreOptions { redis: Redis; namespace: string; partitions: number; maxPerUser: number }
+
+export interface MemorySnapshot { ver: number; memories: StoredMemory[] }
 
 export type ApplyResult = { kind: 'ok'; added: number; updated: number; evicted: number } | { kind: 'lost' | 'dup' | 'stale' };
 
@@ -27,7 +29,7 @@ export function createMemoryStore(opts: MemoryStoreOptions) {
   const call = {} as Record<keyof typeof SCRIPTS | 'snapshotBuffer', Script>;
   for (const [name, lua] of Object.entries(SCRIPTS)) {
     const command = `turnq_memory_${name}`;
-    if (!(command in redis)) redis.defineCommand(command, { numberOfKeys: 7, lua });
+    if (!(command in redis)) redis.defineCommand(command, { numberOfKeys: 8, lua });
     const r = redis as unknown as Record<string, Script>;
     call[name as keyof typeof SCRIPTS] = r[command].bind(redis);
     if (name === 'snapshot') call.snapshotBuffer = r[`${command}Buffer`].bind(redis);
@@ -63,10 +65,30 @@ export function createMemoryStore(opts: MemoryStoreOptions) {
       await call.removeAll(...keys(tenant, userId));
     },
 
-    /** Every memory of the user with its vector, and the version they were read at. */
-    async snapshot(tenant: string, userId: string): Promise<{ ver: number; memories: StoredMemory[] }> {
-      const r = await call.snapshotBuffer(...keys(tenant, userId)) as [number, Buffer[], Buffer[]];
-      return decodeSnapshot(r[0], r[1], r[2]);
+    /**
+     * Every memory of the user with its vector, and the version they were read at. Given the caller's
+     * earlier copy, only what was written since travels (see SNAPSHOT); one round trip either way,
+     * unless the copy turns out to lack a memory (then a full read follows).
+     */
+    async snapshot(tenant: string, userId: string, copy?: MemorySnapshot): Promise<MemorySnapshot> {
+      const r = await call.snapshotBuffer(...keys(tenant, userId), copy ? copy.ver : '') as unknown[];
+      if (r.length === 1 && copy) return copy;
+      const [ver, ids, changed, records, vectors] = r as [number, Buffer[], Buffer[], Array<Buffer | null>, Array<Buffer | null>];
+      const fresh = new Map<string, StoredMemory>();
+      changed.forEach((id, i) => {
+        const rec = records[i];
+        const vec = vectors[i];
+        if (rec && vec) fresh.set(id.toString(), decodeStored(id.toString(), rec, vec));
+      });
+      const old = new Map((copy?.memories ?? []).map((m) => [m.id, m]));
+      const memories: StoredMemory[] = [];
+      for (const raw of ids) {
+        const id = raw.toString();
+        const m = fresh.get(id) ?? old.get(id);
+        if (!m) return copy ? this.snapshot(tenant, userId) : { ver: Number(ver), memories };
+        memories.push(m);
+      }
+      return { ver: Number(ver), memories };
     },
 
     async acquire(tenant: string, userId: string, lease: { token: string; turnId: string; ms: number }): Promise<'ok' | 'busy' | 'applied'> {
