@@ -12,7 +12,7 @@ export const labelValues = {
   stage: ['intent', 'response', 'summary'],
 
   /** `operation` of the LLM metrics. */
-  llmOperation: ['chat', 'classify', 'summarize'],
+  llmOperation: ['chat', 'classify', 'summarize', 'extract', 'embed'],
 
   /**
    * turnq_llm_request_duration_seconds `outcome`: one observation per HTTP attempt, `error` whenever
