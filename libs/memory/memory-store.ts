@@ -10,7 +10,7 @@ export interface MemoryStoreOptions { redis: Redis; namespace: string; partition
 
 export interface MemorySnapshot { ver: number; memories: StoredMemory[] }
 
-export type ApplyResult = { kind: 'ok'; added: number; updated: number; evicted: number } | { kind: 'lost' | 'dup' | 'stale' };
+export type ApplyResult = { kind: 'ok'; added: number; updated: number; evicted: number } | { kind: 'lost' } | { kind: 'dup' } | { kind: 'stale' };
 
 /** Applied-turn marks outlive any retry of a memory job (failed jobs are kept 7 days). */
 const APPLIED_KEPT_MS = 8 * 24 * 3600 * 1000;
@@ -104,7 +104,7 @@ export function createMemoryStore(opts: MemoryStoreOptions) {
       const ops = a.ops.map((o) => (o.op === 'add' ? { o: 'a', id: newMemoryId(), t: o.text, k: o.kind } : { o: 'u', id: o.id, t: o.text, k: o.kind }));
       const r = await call.apply(...keys(tenant, userId), a.token, a.turnId, a.ver, maxPerUser, JSON.stringify(ops), JSON.stringify(a.used),
         APPLIED_KEPT_MS, ...a.ops.map((o) => encodeVector(o.vector))) as Reply;
-      if (r[0] !== 'ok') return { kind: r[0] as 'lost' | 'dup' | 'stale' };
+      if (r[0] !== 'ok') return { kind: r[0] } as ApplyResult;
       return { kind: 'ok', added: Number(r[1]), updated: Number(r[2]), evicted: Number(r[3]) };
     },
   };
