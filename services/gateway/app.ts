@@ -6,6 +6,7 @@ import { HttpProblem, problemHandler } from './http-problem';
 import { adminQueuesRouter } from './routes/admin-queues';
 import { chatCompletionsRouter } from './routes/chat-completions';
 import { healthRouter } from './routes/health';
+import { memoriesRouter } from './routes/memories';
 import { playgroundRouter } from './routes/playground';
 import { sessionsRouter } from './routes/sessions';
 import { turnEventsRouter } from './routes/turn-events';
@@ -13,7 +14,8 @@ import { turnsRouter } from './routes/turns';
 import type { GatewayDeps } from './gateway-deps';
 
 const KNOWN = [/^\/v1\/sessions$/, /^\/v1\/sessions\/[^/]+$/, /^\/v1\/sessions\/[^/]+\/(messages|turns)$/, /^\/v1\/turns\/[^/]+(\/events)?$/, /^\/(healthz|readyz|metrics)$/,
-  /^\/$/, /^\/playground\/app\.(js|css)$/, /^\/v1\/chat\/completions$/, /^\/v1\/models(\/[^/]+)?$/];
+  /^\/$/, /^\/playground\/app\.(js|css)$/, /^\/v1\/chat\/completions$/, /^\/v1\/models(\/[^/]+)?$/,
+  /^\/v1\/users\/[^/]+\/memories(\/[^/]+)?$/];
 
 /** The HTTP API; no listen here (main.ts owns the server). */
 export function createApp(deps: GatewayDeps): Express {
@@ -32,6 +34,7 @@ export function createApp(deps: GatewayDeps): Express {
   app.use(sessionsRouter(deps));
   app.use(turnsRouter(deps));
   app.use(turnEventsRouter(deps));
+  app.use(memoriesRouter(deps));
   app.use((req, _res, next) => {
     const known = KNOWN.some((re) => re.test(req.path));
     next(known

@@ -10,6 +10,8 @@ export const createSessionBody = z.object({
   userId: text(1, 128).optional(),
   systemPrompt: text(0, 8000).optional(),
   // JSON.parse keeps a "__proto__" key but a record parse drops it silently: refuse it instead
+  /** false: this session's turns neither feed nor use the user's long-term memory. */
+  memory: z.boolean({ error: 'must be true or false' }).optional(),
   metadata: z.unknown().refine((v) => !(v && typeof v === 'object' && Object.hasOwn(v, '__proto__')), 'the key __proto__ is not allowed')
     .pipe(z.record(text(1, 64), text(0, 512)).refine((m) => Object.keys(m).length <= 16, 'at most 16 entries')).optional(),
 }).strict();
@@ -28,6 +30,19 @@ export const messagesQuery = z.object({
 });
 
 export const idempotencyKey = text(1, 128);
+
+export const userIdParam = text(1, 128);
+
+export const addMemoryBody = z.object({
+  text: text(1, 2000),
+  kind: z.enum(['profile', 'preference', 'fact'], { error: 'must be one of profile, preference, fact' }).default('fact'),
+}).strict();
+
+export const memoriesQuery = z.object({
+  limit: z.coerce.number({ error: 'must be an integer from 1 to 200' }).int('must be an integer from 1 to 200')
+    .min(1, 'must be an integer from 1 to 200').max(200, 'must be an integer from 1 to 200').default(50),
+  before: z.string().min(1, 'must be a memory id').max(200, 'must be a memory id').optional(),
+});
 
 /** Parses or throws a 400 whose detail names the offending field. */
 export function parseOr400<T>(schema: ZodType<T>, value: unknown, where: string): T {
