@@ -229,7 +229,7 @@ local attempt = redis.call('HINCRBY', KEYS[3], seq .. ':at', 1)
 if attempt > 1 then
   emit(seq, 'status', '{"status":"running","stage":"response","restarted":true,"attempt":' .. attempt .. '}')
 end
-local s = redis.call('HMGET', KEYS[1], 'sp', 'state', 'sumt', 'sumk', 'sumc', 'mc', 'tt')
+local s = redis.call('HMGET', KEYS[1], 'sp', 'state', 'sumt', 'sumk', 'sumc', 'mc', 'tt', 'tenant', 'user', 'mem')
 local covers = tonumber(s[5] or '0')
 local count = tonumber(s[6] or '0')
 local maxTok, maxMsg = tonumber(ARGV[5]), tonumber(ARGV[6])
@@ -246,7 +246,8 @@ while idx >= covers and #picked < maxMsg and tokens < maxTok do
   end
   idx = lo - 1
 end
-local out = {'ok', attempt, f[3], s[1] or '', s[2], s[3] or '', tonumber(s[4] or '0'), covers, count, tonumber(s[7] or '0'), f[4] or '', first, redis.call('LLEN', evp .. seq)}
+local out = {'ok', attempt, f[3], s[1] or '', s[2], s[3] or '', tonumber(s[4] or '0'), covers, count, tonumber(s[7] or '0'), f[4] or '', first, redis.call('LLEN', evp .. seq),
+  s[8] or '', s[9] or '', s[10] or ''}
 for j = #picked, 1, -1 do table.insert(out, picked[j]) end
 return out
 `;
