@@ -8,7 +8,7 @@ import { pingRedis, spawnRedis, type SpawnedRedis } from '#libs/redis';
  * there, else starts a private redis-server (append-only file in ./.turnq-data) and says so; starts the
  * LLM simulator when no OPENAI_API_KEY / OPENAI_BASE_URL is set, loudly.
  */
-const SERVICES = ['gateway', 'intent-worker', 'response-worker', 'summary-worker'] as const;
+const SERVICES = ['gateway', 'intent-worker', 'response-worker', 'summary-worker', 'memory-worker'] as const;
 
 async function main(): Promise<void> {
   const env: NodeJS.ProcessEnv = { ...process.env };
