@@ -1,4 +1,3 @@
-import { randomUUID } from 'node:crypto';
 import { DelayedError, type Job } from 'bullmq';
 import type { Llm } from '#libs/llm';
 import type { Logger } from '#libs/logger';
@@ -30,10 +29,12 @@ const STALE_RETRIES = 3;
  * - The job is added by the response stage BEFORE the turn commits, so there is no window where a turn
  *   is committed and its memory job does not exist; a job that finds its turn still running waits
  *   (moved to delayed, no attempt used) and one whose turn failed or vanished does nothing.
- * - One user, one job at a time: a lease in the user's partition (ACQUIRE). A second job of the same
- *   user waits until it is free; a job that outlives its lease (a zombie) cannot apply: APPLY is fenced
- *   on the lease token, on the turn not being applied yet (its mark is written with the changes), and
- *   on the memories being as they were read.
+ * - One user, one job at a time: a lease in the user's partition (ACQUIRE), held in the job's name. A
+ *   second job of the same user waits (delayed) until it is free; a job that outlives its lease cannot
+ *   apply: APPLY is fenced on the lease, on the turn not being applied yet (its mark is written in the
+ *   same script as the changes), and on the memories being as they were read (ver). A run of the same
+ *   job after a crash or a stall holds the same lease; should the old run still be alive, only one of
+ *   them gets past the applied-turn mark.
  */
 export function createExtractMemories(d: ExtractDeps) {
   const maxWaitMs = d.maxWaitMs ?? 3600_000;
@@ -50,7 +51,9 @@ export function createExtractMemories(d: ExtractDeps) {
     }
     if (!turn || turn.status !== 'completed') return skip(ctx.logger, turn ? `turn ${turn.status}` : 'turn gone');
 
-    const token = randomUUID();
+    // The job's own id: a re-run of this job after a crash takes its lease over at once, instead of
+    // waiting for it to run out; two runs of the same job are still fenced by the applied-turn mark.
+    const token = String(ctx.job.id);
     const lease = await d.memories.acquire(m.tenant, m.userId, { token, turnId: m.turnId, ms: d.leaseMs });
     if (lease === 'applied') return skip(ctx.logger, 'already applied');
     if (lease === 'busy') return later(200 + Math.floor(Math.random() * 300));
