@@ -208,4 +208,29 @@ describe('long-term memory per user', () => {
     });
     expect((await memoriesOf(t1(), user)).map((m) => m.text)).toEqual(['사용자의 이름은 한소희입니다.']);
   }, 60_000);
+
+  it('the memory routes answer bad input like every other route, in the contract\'s order, and store nothing', async () => {
+    const user = 'strict-user';
+    const path = `/v1/users/${user}/memories`;
+    const none = client(stack.baseUrl);
+    expect((await none.http('GET', path)).status).toBe(401);
+    expect((await none.http('POST', path, { raw: 'text', headers: { 'content-type': 'text/plain' } })).status).toBe(401);
+    expect((await t1().http('POST', path, { raw: 'text', headers: { 'content-type': 'text/plain' } })).status).toBe(415);
+    expect((await t1().http('POST', path, { raw: JSON.stringify({ text: 'x'.repeat(70_000) }), headers: { 'content-type': 'application/json' } })).status).toBe(413);
+    for (const [body, detail] of [
+      [{}, 'body.text: is required'], [{ text: '' }, 'body.text'], [{ text: 'x'.repeat(2001) }, 'body.text'],
+      [{ text: 'ok', kind: 'secret' }, 'body.kind'], [{ text: 'ok', extra: 1 }, 'body.extra: unknown field'],
+    ] as const) {
+      const r = await t1().http('POST', path, { body });
+      expect([r.status, r.headers.get('content-type')]).toEqual([400, 'application/problem+json; charset=utf-8']);
+      expect(r.json.detail).toContain(detail);
+    }
+    expect((await t1().http('GET', `/v1/users/${'u'.repeat(129)}/memories`)).status).toBe(400);
+    expect((await t1().http('GET', `${path}?limit=0`)).status).toBe(400);
+    expect((await t1().http('GET', `${path}?before=nope`)).status).toBe(400);
+    expect((await t1().http('DELETE', `${path}/mem_doesnotexist`)).status).toBe(404);
+    expect((await t1().http('PUT', path, { body: { text: 'x' } })).status).toBe(405);
+    expect(await memoriesOf(t1(), user)).toEqual([]);
+    expect(await redis.exists(...memoryKeys(stack.namespace, 1, 't1', user).scriptKeys)).toBe(0);
+  });
 });
