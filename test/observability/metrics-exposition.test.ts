@@ -29,6 +29,10 @@ const owners: Record<string, Service[]> = {
   turnq_sessions_with_pending_turns: ['gateway'],
   turnq_http_request_duration_seconds: ['gateway'],
   turnq_sessions_created_total: ['gateway'],
+  turnq_memory_extractions_total: ['memory-worker'],
+  turnq_memory_changes_total: ['memory-worker'],
+  turnq_memory_retrieval_seconds: ['response-worker'],
+  turnq_memory_tokens_total: ['response-worker'],
 };
 
 interface Exposition { types: Map<string, string>; samples: Array<{ name: string; value: number }> }
@@ -59,16 +63,18 @@ describe('/metrics of every service after a few turns', () => {
   const scraped = new Map<Service, string>();
 
   beforeAll(async () => {
-    stack = await startStack({ env: observabilityEnv });
+    stack = await startStack({ env: observabilityEnv, workers: { 'memory-worker': 1 } });
     load = await driveLoad(stack, { sessions: 3, turnsPerSession: 5, spreadMs: 0 });
     const url = (s: Service) => (s === 'gateway' ? `${stack.baseUrl}/metrics` : `http://127.0.0.1:${stack.of(s)[0].metricsPort}/metrics`);
-    // Summary jobs run after the turn that queued them has answered; wait for one to be counted.
+    // Summary and memory jobs run after the turn that queued them has answered; wait for both to be counted.
     for (const end = Date.now() + 15_000; ;) {
-      for (const s of ['gateway', 'intent-worker', 'response-worker', 'summary-worker'] as const) scraped.set(s, await (await fetch(url(s))).text());
-      if (recorded(parse(scraped.get('summary-worker')!), 'turnq_summarizations_total') || Date.now() > end) break;
+      for (const s of ['gateway', 'intent-worker', 'response-worker', 'summary-worker', 'memory-worker'] as const) scraped.set(s, await (await fetch(url(s))).text());
+      const settled = recorded(parse(scraped.get('summary-worker')!), 'turnq_summarizations_total')
+        && recorded(parse(scraped.get('memory-worker')!), 'turnq_memory_extractions_total');
+      if (settled || Date.now() > end) break;
       await new Promise((r) => setTimeout(r, 200));
     }
-  }, 60_000);
+  }, 180_000); // six processes start one after another; on a busy 2-core box each can take 20 s
   afterAll(async () => { await stack?.stop(); });
 
   it('ran the paths the metrics describe: completed, failed, keyword, LLM and fallback turns', () => {
