@@ -52,7 +52,7 @@ async function main(): Promise<void> {
   const base = `http://127.0.0.1:${port}`;
   await waitFor(`${base}/readyz`, 20_000);
   const auth = env.TURNQ_API_KEYS ? ' -H "Authorization: Bearer <your key>"' : '';
-  console.log(`\nturnq is up at ${base}\nTry:\n  SID=$(curl -s -XPOST ${base}/v1/sessions${auth} | node -pe 'JSON.parse(require("fs").readFileSync(0)).id')\n` +
+  console.log(`\nturnq is up at ${base}  (playground ${base}/  API reference ${base}/docs)\nTry:\n  SID=$(curl -s -XPOST ${base}/v1/sessions${auth} | node -pe 'JSON.parse(require("fs").readFileSync(0)).id')\n` +
     `  curl -s -XPOST "${base}/v1/sessions/$SID/turns?wait=30"${auth} -H 'content-type: application/json' -d '{"content":"안녕하세요! 처음 뵙겠습니다."}'\n`);
 
   async function stop(code: number): Promise<void> {

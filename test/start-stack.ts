@@ -117,7 +117,8 @@ function tail(file: string): string {
   }
 }
 
-async function waitReady(p: RunningProcess, url: string, ms = 20_000): Promise<void> {
+// generous: on a loaded 2-core box a process took over 20 s to listen
+async function waitReady(p: RunningProcess, url: string, ms = 60_000): Promise<void> {
   const end = Date.now() + ms;
   while (Date.now() < end) {
     if (p.child.exitCode !== null) throw new Error(`${p.service} exited with ${p.child.exitCode} before it was ready`);

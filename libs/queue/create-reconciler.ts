@@ -15,8 +15,8 @@ export interface ReconcilerOptions {
 
 /**
  * Repairs the gaps between a script and the `queue.add` that follows it, from any replica, idempotently
- * (README, "Reliability"). For each session whose active turn has gone unchecked for `afterMs`: the
- * turn has ended but still owns the session → the session moves on to its next turn; its stage's job
+ * (docs/architecture.md, "Reconciler"; README, "Reliability"). For each session whose active turn has
+ * gone unchecked for `afterMs`: the turn has ended but still owns the session → the session moves on to its next turn; its stage's job
  * missing → added again under the same id; failed for good → the turn ends as failed (fenced on that
  * stage and attempt) and the session moves on; a stale completion → re-added; otherwise the check time
  * is refreshed. Deterministic job ids and the stage cursor make a duplicate add harmless. Every time is

@@ -3,7 +3,7 @@ import { partitionOf } from './ids';
 /**
  * Every key of a session carries its partition's hash tag `{<namespace>-<k>}`, which is also the BullMQ
  * prefix of the queues that carry its turns: in Redis Cluster each script then touches one slot, and
- * scaling out only raises the partition count (../shared/notes/per-session-fifo.md, "Cluster").
+ * scaling out only raises the partition count (docs/architecture.md, "Keys and hash tags").
  */
 export interface SessionKeys {
   partition: number;

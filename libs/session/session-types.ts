@@ -1,4 +1,4 @@
-/** The API shapes of ../shared/contract.md ("Shapes"). */
+/** The API shapes (docs/api.md, "Resources"; the schemas clients see are services/gateway/response-schemas.ts). */
 export const INTENT_STATES = ['greeting', 'information_seeking', 'task_execution', 'problem_solving', 'casual_chat', 'ending', 'unknown'] as const;
 export type ConversationState = (typeof INTENT_STATES)[number];
 export type TurnStatus = 'queued' | 'running' | 'completed' | 'failed' | 'cancelled';

@@ -7,9 +7,14 @@ import { spawnSync } from 'node:child_process';
 export const toolPackages = {
   promtool: 'prometheus',
   'docker-compose': 'docker-compose',
+  // .ci/run keeps a kubectl the machine already has (a newer one renders the same manifests).
+  kubectl: 'kubernetes-client',
 } as const;
 
 export type Tool = keyof typeof toolPackages;
+
+/** How each tool says it is there; kubectl has no --version flag. */
+const probeArgs: Partial<Record<Tool, string[]>> = { kubectl: ['version', '--client'] };
 
 export interface ToolCheck {
   /** The tool answers `--version`. */
@@ -24,7 +29,7 @@ export interface ToolCheck {
  * tests run anyway and fail on the missing binary.
  */
 export function findTool(tool: Tool, env: NodeJS.ProcessEnv = process.env): ToolCheck {
-  const probe = spawnSync(tool, ['--version'], { encoding: 'utf8', timeout: 30_000 });
+  const probe = spawnSync(tool, probeArgs[tool] ?? ['--version'], { encoding: 'utf8', timeout: 30_000 });
   if (!probe.error && probe.status === 0) return { available: true, skipReason: null };
   if (env.CI) return { available: false, skipReason: null };
   return {

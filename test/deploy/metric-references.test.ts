@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { createMetrics, labelValues } from '#libs/metrics';
+import { baseObjects, pendingWorkQueries } from './k8s-objects';
 import { dashboardPanelExpressions, repoRoot, resolveGrafanaVariables, ruleFiles, rulesOf } from './promql-expressions';
 import { literalValues, promqlSelectors, type Selector } from './promql-selectors';
 
@@ -10,8 +11,11 @@ interface Known {
   values: Map<string, Set<string>>;
 }
 
-/** Labels every scraped series carries besides its own: the target's, and createMetrics' `service`. */
-const targetLabels = ['job', 'instance', 'service'];
+/**
+ * Labels every scraped series carries besides its own: the target's, createMetrics' `service`, and the
+ * `namespace` that prometheus-operator adds in Kubernetes (the KEDA queries select on it).
+ */
+const targetLabels = ['job', 'instance', 'service', 'namespace'];
 
 const closedSets: Record<string, Record<string, readonly string[]>> = {
   turnq_turn_duration_seconds: { outcome: labelValues.turnOutcome },
@@ -99,6 +103,12 @@ describe('metrics named by dashboards and rules', () => {
 
   it('every recording rule and alert names only exported metrics, labels and label values', () => {
     expect(rules.flatMap((r) => problemsOf(`${r.kind} ${r.name}`, r.expr, known))).toEqual([]);
+  });
+
+  it('every KEDA ScaledObject query (deploy/k8s) names only exported metrics, labels and label values', () => {
+    const queries = pendingWorkQueries(baseObjects());
+    expect(queries.length).toBeGreaterThanOrEqual(3);
+    expect(queries.flatMap((q) => problemsOf(`ScaledObject ${q.scaledObject}`, q.expr, known))).toEqual([]);
   });
 
   it('reports a metric nobody exports, a label it lacks and a value it cannot have (the checks can fail)', () => {

@@ -25,7 +25,7 @@ const keywordTurns = [
   '크롤러가 자꾸 타임아웃 오류를 내요. 문제를 찾는 데 도움이 필요해요.',
   '수집한 결과를 CSV 파일로 저장하는 스크립트를 작성해줘, 컬럼은 제목과 URL과 날짜로.',
 ];
-const classifierTurns = [
+export const classifierTurns = [
   'The lighthouse keeper counted seventeen ships passing before the fog rolled over the northern cliffs.',
   'Marmalade, orange peel and a slow afternoon by the canal with the old radio playing jazz standards.',
 ];
@@ -35,7 +35,8 @@ export interface LoadResult {
   intentMethods: string[];
 }
 
-async function simConfig(stack: Stack, knobs: Record<string, number>): Promise<void> {
+/** Changes the simulator's knobs at run time (POST /_sim/config). */
+export async function simConfig(stack: Stack, knobs: Record<string, number>): Promise<void> {
   const res = await fetch(`${stack.simUrl}/_sim/config`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(knobs) });
   if (!res.ok) throw new Error(`simulator config ${JSON.stringify(knobs)}: ${res.status} ${await res.text()}`);
 }

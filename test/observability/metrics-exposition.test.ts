@@ -66,15 +66,19 @@ describe('/metrics of every service after a few turns', () => {
     stack = await startStack({ env: observabilityEnv, workers: { 'memory-worker': 1 } });
     load = await driveLoad(stack, { sessions: 3, turnsPerSession: 5, spreadMs: 0 });
     const url = (s: Service) => (s === 'gateway' ? `${stack.baseUrl}/metrics` : `http://127.0.0.1:${stack.of(s)[0].metricsPort}/metrics`);
-    // Summary and memory jobs run after the turn that queued them has answered; wait for both to be counted.
-    for (const end = Date.now() + 15_000; ;) {
+    // Summary and memory jobs run after the turn that queued them has answered; wait for each to be
+    // counted, the summary both as a summarization and (a moment later, when BullMQ reports the job
+    // done) as a finished job, and the memory as an extraction and as memory tokens in a later prompt.
+    for (const end = Date.now() + 60_000; ;) {
       for (const s of ['gateway', 'intent-worker', 'response-worker', 'summary-worker', 'memory-worker'] as const) scraped.set(s, await (await fetch(url(s))).text());
-      const settled = recorded(parse(scraped.get('summary-worker')!), 'turnq_summarizations_total')
-        && recorded(parse(scraped.get('memory-worker')!), 'turnq_memory_extractions_total');
+      const summary = parse(scraped.get('summary-worker')!);
+      const settled = recorded(summary, 'turnq_summarizations_total') && recorded(summary, 'turnq_jobs_total')
+        && recorded(parse(scraped.get('memory-worker')!), 'turnq_memory_changes_total')
+        && recorded(parse(scraped.get('response-worker')!), 'turnq_memory_tokens_total');
       if (settled || Date.now() > end) break;
       await new Promise((r) => setTimeout(r, 200));
     }
-  }, 180_000); // six processes start one after another; on a busy 2-core box each can take 20 s
+  }, 180_000);
   afterAll(async () => { await stack?.stop(); });
 
   it('ran the paths the metrics describe: completed, failed, keyword, LLM and fallback turns', () => {

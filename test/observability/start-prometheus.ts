@@ -20,6 +20,8 @@ export interface PrometheusOptions {
   /** Scrape job name → host:port targets (static, the stack's loopback ports). */
   targets: Record<string, string[]>;
   ruleFiles: string[];
+  /** Labels on every target, as service discovery would add them (prometheus-operator: `namespace`). */
+  labels?: Record<string, string>;
 }
 
 /**
@@ -33,7 +35,7 @@ export async function startPrometheus(opts: PrometheusOptions): Promise<RunningP
   const config = {
     global: { scrape_interval: '1s', scrape_timeout: '1s', evaluation_interval: '1s' },
     rule_files: opts.ruleFiles,
-    scrape_configs: Object.entries(opts.targets).map(([job, targets]) => ({ job_name: job, static_configs: [{ targets }] })),
+    scrape_configs: Object.entries(opts.targets).map(([job, targets]) => ({ job_name: job, static_configs: [{ targets, labels: opts.labels ?? {} }] })),
   };
   // JSON is YAML, so the config needs no YAML writer.
   writeFileSync(join(dir, 'prometheus.yml'), JSON.stringify(config, null, 2));

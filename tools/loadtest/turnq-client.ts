@@ -5,7 +5,7 @@ import { applyTurn, TERMINAL, type TurnRecord } from './turn-record';
 export interface TurnqClientOptions { url: string; key?: string; turnTimeoutMs: number; clock: () => number }
 
 /**
- * The load generator's view of the public API (../shared/contract.md): sessions, turns followed to
+ * The load generator's view of the public API (docs/api.md): sessions, turns followed to
  * their end by `?wait` or by the SSE stream, and the stored history for the order check. Every
  * failure becomes an error kind on the turn's record instead of an exception, so one bad turn never
  * stops a user's script.

@@ -1,4 +1,5 @@
 import { z, type ZodType } from 'zod';
+import { describeIssue } from '../describe-issue';
 import { createSessionBody, submitTurnBody } from '../request-schemas';
 import { OpenAiError } from './openai-error';
 
@@ -34,7 +35,7 @@ export function parseOr400<T>(schema: ZodType<T>, value: unknown, at: PropertyKe
   if (r.success) return r.data;
   const issue = r.error.issues[0];
   const param = paramOf([...at, ...issue.path]) || null;
-  const message = issue.code === 'invalid_type' && issue.input === undefined ? 'is required' : issue.message;
+  const message = describeIssue(issue, value);
   throw new OpenAiError(400, `${param ?? 'body'}: ${message}`, 'invalid_request_error', param, 'invalid_value');
 }
 

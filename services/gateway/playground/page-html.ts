@@ -15,6 +15,7 @@ export const pageHtml = `<!doctype html>
 <body>
 <header class="bar">
   <h1>turnq <span>playground</span></h1>
+  <a class="api-docs" href="/docs">API reference</a>
   <form id="connect" class="connect" autocomplete="off">
     <label>API key <input id="key" type="password" placeholder="none if auth is off" autocomplete="off" spellcheck="false"></label>
     <label>Session <input id="session" placeholder="ses_… to resume" spellcheck="false"></label>

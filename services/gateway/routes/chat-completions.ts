@@ -2,6 +2,7 @@ import { Router } from 'express';
 import { authenticate } from '../middleware/authenticate';
 import { jsonBody } from '../middleware/json-body';
 import { rateLimit } from '../middleware/rate-limit';
+import { allowedMethods } from '../registered-routes';
 import { idempotencyKey } from '../request-schemas';
 import type { GatewayDeps } from '../gateway-deps';
 import { answerTurn } from '../openai-compat/answer-turn';
@@ -66,8 +67,9 @@ export function chatCompletionsRouter(deps: GatewayDeps): Router {
 
   r.use(PATHS, (req) => {
     const path = req.originalUrl.split('?')[0];
-    throw /^\/v1\/(chat\/completions|models(\/[^/]+)?)$/.test(path)
-      ? new OpenAiError(405, `method: ${req.method} is not allowed on ${path}`, 'invalid_request_error', null, 'method_not_allowed')
+    const allow = allowedMethods(req.app, path);
+    throw allow.length && !allow.includes(req.method)
+      ? new OpenAiError(405, `method: ${req.method} is not allowed on ${path}; use ${allow.join(', ')}`, 'invalid_request_error', null, 'method_not_allowed', { Allow: allow.join(', ') })
       : new OpenAiError(404, `path: no route ${req.method} ${path}`, 'invalid_request_error', null, 'not_found');
   });
   r.use(openAiErrorHandler(logger));

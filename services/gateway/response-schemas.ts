@@ -1,0 +1,97 @@
+import { z } from 'zod';
+import { INTENT_STATES } from '#libs/session';
+
+/**
+ * The response side of the HTTP API as zod schemas: the OpenAPI document's components are generated
+ * from these, and test/api/openapi-examples.test.ts validates real answers against that document with
+ * unknown fields refused. So a field added to a Turn or Session must be added here too, or that test
+ * says which one is missing. Extend by adding fields; keep a field's meaning in its description.
+ */
+
+const time = z.iso.datetime().meta({ description: 'ISO-8601 time, UTC.' });
+const count = z.int().min(0);
+const label = z.enum(INTENT_STATES);
+
+const stateChange = z.object({ from: label, to: label, turnId: z.string(), at: time });
+
+export const session = z.object({
+  id: z.string().meta({ description: 'Starts with `ses_`; every id under the session embeds it.' }),
+  userId: z.string().nullable(),
+  state: label.meta({ description: 'Conversation state: follows each turn\'s intent; `unknown` keeps it. Starts as `greeting`.' }),
+  stateHistory: z.array(stateChange).meta({ description: 'One entry per change of state, oldest first.' }),
+  messageCount: count,
+  totalTokens: count.meta({ description: 'Tokens of every stored message, counted with the reply model\'s tokenizer.' }),
+  summary: z.object({ text: z.string(), tokens: count, coversMessages: count.meta({ description: 'The oldest this many messages are folded into the summary.' }) }).nullable(),
+  pendingTurns: count.meta({ description: 'Queued turns, not counting the running one.' }),
+  metadata: z.record(z.string(), z.string()),
+  systemPrompt: z.string().nullable(),
+  createdAt: time,
+  lastActivityAt: time,
+  expiresAt: time.nullable().meta({ description: 'When the session expires if nothing happens; null with TURNQ_SESSION_TTL_SECONDS=0.' }),
+});
+
+export const message = z.object({
+  id: z.string(),
+  turnId: z.string(),
+  role: z.enum(['user', 'assistant']),
+  content: z.string(),
+  tokens: count,
+  createdAt: time,
+  summarized: z.boolean().meta({ description: 'True once a stored summary covers it; it then stays out of later prompts.' }),
+});
+
+export const messagePage = z.object({
+  messages: z.array(message).meta({ description: 'Oldest first within the page.' }),
+  nextBefore: z.string().nullable().meta({ description: 'Pass as `before` for the older page; null when this page holds the oldest message.' }),
+});
+
+const turnStatus = z.enum(['queued', 'running', 'completed', 'failed', 'cancelled']);
+const turnStage = z.enum(['intent', 'response']).nullable();
+
+export const turn = z.object({
+  turnId: z.string(),
+  sessionId: z.string(),
+  seq: z.int().min(1).meta({ description: 'The turn\'s place in its session, from 1 in submission order.' }),
+  status: turnStatus,
+  stage: turnStage.meta({ description: 'The stage a running turn is in; null otherwise.' }),
+  input: z.string(),
+  intent: z.object({ label, confidence: z.number().min(0).max(1), method: z.enum(['keyword', 'llm', 'fallback']) }).nullable(),
+  state: z.object({ from: label, to: label }).nullable().meta({ description: 'The session\'s state before and after this turn.' }),
+  response: z.string().nullable().meta({ description: 'The reply; null until the turn completes (the text in progress travels on the event stream).' }),
+  usage: z.object({ promptTokens: count, completionTokens: count, totalTokens: count }).nullable(),
+  context: z.object({
+    originalTokens: count, keptTokens: count, compressionRatio: z.number().min(0),
+    messagesTotal: count, messagesKept: count, summaryUsed: z.boolean(),
+  }).nullable().meta({ description: 'How the prompt was fitted into TURNQ_MAX_CONTEXT_TOKENS.' }),
+  timings: z.object({ queuedMs: z.number(), intentMs: z.number(), responseMs: z.number(), totalMs: z.number() }).nullable(),
+  error: z.object({
+    code: z.string().meta({ description: 'llm_rate_limit, llm_timeout, llm_connection, llm_server, llm_auth, llm_bad_request, llm_bad_output, context_overflow, job_failed or internal.' }),
+    message: z.string(),
+  }).nullable().meta({ description: 'Why a failed turn failed.' }),
+  model: z.string().nullable().meta({ description: 'The model that replied.' }),
+  createdAt: time,
+  startedAt: time.nullable(),
+  completedAt: time.nullable().meta({ description: 'When the turn ended, whichever way.' }),
+});
+
+/** RFC 9457. `type` is about:blank: the status code carries the meaning and `detail` names the field. */
+export const problem = z.object({
+  type: z.literal('about:blank'),
+  title: z.string().meta({ description: 'The status code\'s reason phrase.' }),
+  status: z.int().min(400).max(599),
+  detail: z.string().meta({ description: 'Starts with the offending field (`body.content`, `query.limit`, `header.Idempotency-Key`, `sessionId`, …), then says what was wrong.' }),
+});
+
+/** The `data` of a turn stream's `status` event. */
+export const statusEventData = z.object({
+  status: turnStatus,
+  stage: turnStage,
+  restarted: z.literal(true).optional().meta({ description: 'The reply is being generated again after a failure: discard the deltas received so far.' }),
+  attempt: z.int().min(1).optional(),
+});
+
+/** The `data` of a `delta` event: the next piece of the reply. */
+export const deltaEventData = z.object({ text: z.string() });
+
+export const health = z.object({ status: z.literal('ok') });
+export const readiness = z.object({ status: z.enum(['ready', 'unavailable']), redis: z.enum(['up', 'down']) });
