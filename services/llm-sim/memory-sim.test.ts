@@ -15,7 +15,7 @@ beforeAll(async () => {
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   llm = createLlm({
-    apiKey: 'sim', baseURL: `${base}/v1`, timeoutMs: 10_000,
+    apiKey: 'sim', baseURL: `${base}/v1`, timeoutMs: 60_000,
     countPrompt: (model, messages) => chatPromptTokens(tokenCounter(model), messages), countText: (model, text) => tokenCounter(model).count(text),
   });
 });

@@ -24,7 +24,7 @@ describe('long-term memory per user', () => {
       env: { ...FAST_RECOVERY_ENV, TURNQ_API_KEYS: 'key-one=t1,key-two=t2', TURNQ_MAX_CONTEXT_TOKENS: String(BUDGET), TURNQ_MAX_REPLY_TOKENS: '60' },
     });
     redis = createRedis(process.env.REDIS_URL!, 'worker');
-  }, 90_000);
+  }, 180_000); // seven processes start one after another; on a busy 2-core box each can take 20 s
   afterAll(async () => {
     redis?.disconnect();
     await stack?.stop();
