@@ -35,6 +35,33 @@ describe('classifyByKeywords', () => {
     expect(classifyByKeywords(text, tables)?.label).toBe(label);
   });
 
+  // The lines issue 14 quotes: each one missed every keyword or landed on the wrong label before.
+  it.each([
+    ['주문한 상품이 아직 안 왔어요. 어떻게 된 거죠?', 'problem_solving'],
+    ['도와주세요', 'problem_solving'],
+    ['환불해 주세요', 'problem_solving'],
+    ['배송이 너무 늦어요', 'problem_solving'],
+    ['앱이 자꾸 꺼져요', 'problem_solving'],
+    ['좋은 하루 되세요', 'ending'],
+    ['My app keeps crashing', 'problem_solving'],
+    ['I want a refund', 'problem_solving'],
+  ])('decides %j as %s at the default threshold', (text, label) => {
+    expect(classifyByKeywords(text, tables)?.label).toBe(label);
+  });
+
+  it('lets a question word count only where strong cues point', () => {
+    expect(keywordScores('앱이 왜 자꾸 꺼져요?', tables).get('information_seeking')).toBeUndefined();
+    expect(classifyByKeywords('쿠버네티스가 뭐야?', tables)?.label).toBe('information_seeking');
+    expect(keywordScores('광합성 설명해줘?', tables).get('information_seeking')).toBe(5);
+  });
+
+  it('does not count a cue right after a negator, except a complaint, which stays one', () => {
+    expect(keywordScores('안 고마워요', tables).get('ending')).toBeUndefined();
+    expect(keywordScores('not thanks to you', tables).get('ending')).toBeUndefined();
+    expect(classifyByKeywords('no refund yet, it has been 2 weeks', tables)?.label).toBe('problem_solving');
+    expect(classifyByKeywords('환불 안 해줘요?', tables)?.label).toBe('problem_solving');
+  });
+
   it('lets "안녕히" beat the "안녕" inside it', () => {
     const scores = keywordScores('안녕히 가세요', tables);
     expect(scores.get('greeting')).toBeUndefined();

@@ -1,40 +1,38 @@
 import type { Classification, ConversationState } from './intent-labels';
 import type { IntentTables } from './load-intent-tables';
+import { compileCues, findCues, lineForCues, normalizeText, withoutContained, type CueMatch, type CueSet } from './match-cues';
 
-/** Below this the keyword path abstains and the caller asks the LLM. */
-export const DEFAULT_KEYWORD_THRESHOLD = 0.45;
+/** Below this the keyword path abstains and the caller asks the LLM; chosen on eval/intent/dev.tsv (docs/intent.md). */
+export const DEFAULT_KEYWORD_THRESHOLD = 0.6;
 
-interface Cue {
-  label: ConversationState;
-  text: string;
-  weight: number;
-  wordStart: boolean;
-  wordEnd: boolean;
+interface CompiledTables {
+  strong: CueSet<ConversationState>;
+  weak: CueSet<ConversationState>;
+  negators: Set<string>;
 }
-
-interface Match {
-  label: ConversationState;
-  start: number;
-  end: number;
-  weight: number;
-}
-
-const ASCII_WORD_CHAR = /[a-z0-9]/;
-// A Hangul syllable carries about as much as two Latin letters, so "안녕" (4) outweighs "hi" (2).
-const HANGUL = /[\u1100-\u11ff\u3130-\u318f\uac00-\ud7a3]/;
 
 // Tables are loaded once per process and never changed afterwards, so their cues are prepared once.
-const compiledCues = new WeakMap<IntentTables, Cue[]>();
+const compiled = new WeakMap<IntentTables, CompiledTables>();
 
 /**
- * Per-label evidence, after dropping every match that lies inside a longer match: "안녕히" counts for
- * ending and its "안녕" no longer counts for greeting. English cues only match whole words ("hi" is
- * not in "this"); Korean cues match inside words because particles and endings attach to them.
+ * Per-label evidence. A match inside a longer match does not count ("안녕히" counts for ending, its
+ * "안녕" not for greeting); neither does a cue right after a negator ("안 고마워", "not thanks"),
+ * unless it is a complaint: "no refund yet" is still about a refund.
+ * Weak cues ("?", "왜", "how") say that the line is a question, not what it is about: they count only
+ * for labels that strong cues already point to, or alone when no strong cue matched at all — so
+ * "앱이 왜 자꾸 꺼져요?" is a problem, while "쿠버네티스가 뭐야?" still asks for information.
  */
 export function keywordScores(text: string, tables: IntentTables): Map<ConversationState, number> {
-  const matches = findMatches(normalize(text), cuesOf(tables));
+  const { strong, weak, negators } = compiledOf(tables);
+  const line = lineForCues(text);
+  const all = withoutContained([
+    ...findCues(line, strong).map((m) => ({ ...m, weak: false })),
+    ...findCues(line, weak).map((m) => ({ ...m, weak: true })),
+  ]).filter((m) => m.label === 'problem_solving' || !negated(line, m, negators));
+  const strongLabels = new Set(all.filter((m) => !m.weak).map((m) => m.label));
   const scores = new Map<ConversationState, number>();
-  for (const match of withoutContained(matches)) {
+  for (const match of all) {
+    if (match.weak && strongLabels.size > 0 && !strongLabels.has(match.label)) continue;
     scores.set(match.label, (scores.get(match.label) ?? 0) + match.weight);
   }
   return scores;
@@ -60,62 +58,25 @@ export function classifyByKeywords(
   return confidence >= threshold ? { label: best[0], confidence } : null;
 }
 
-function normalize(text: string): string {
-  return text.normalize('NFC').toLowerCase().replace(/[\u2018\u2019]/g, "'").replace(/\s+/g, ' ');
+// The word just before a match: "안 고마워요" is not thanks.
+function negated(line: string, match: CueMatch<ConversationState>, negators: Set<string>): boolean {
+  if (match.start === 0 || line[match.start - 1] !== ' ') return false;
+  const before = line.slice(0, match.start - 1);
+  return negators.has(before.slice(before.lastIndexOf(' ') + 1));
 }
 
-function cuesOf(tables: IntentTables): Cue[] {
-  const cached = compiledCues.get(tables);
+function compiledOf(tables: IntentTables): CompiledTables {
+  const cached = compiled.get(tables);
   if (cached) return cached;
-  const cues: Cue[] = [];
-  for (const [label, table] of Object.entries(tables.labels) as [ConversationState, IntentTables['labels'][ConversationState]][]) {
-    for (const raw of new Set([...table.keywords, ...table.phrases])) {
-      const text = normalize(raw.trim());
-      if (text === '') continue;
-      cues.push({
-        label,
-        text,
-        weight: [...text].reduce((sum, ch) => sum + (ch === ' ' ? 0 : HANGUL.test(ch) ? 2 : 1), 0),
-        wordStart: ASCII_WORD_CHAR.test(text[0]!),
-        wordEnd: ASCII_WORD_CHAR.test(text[text.length - 1]!),
-      });
-    }
-  }
-  compiledCues.set(tables, cues);
-  return cues;
-}
-
-function findMatches(text: string, cues: Cue[]): Match[] {
-  const matches: Match[] = [];
-  for (const cue of cues) {
-    let at = text.indexOf(cue.text);
-    while (at !== -1) {
-      const end = at + cue.text.length;
-      const startOk = !cue.wordStart || at === 0 || !ASCII_WORD_CHAR.test(text[at - 1]!);
-      const endOk = !cue.wordEnd || end === text.length || !ASCII_WORD_CHAR.test(text[end]!);
-      if (startOk && endOk) matches.push({ label: cue.label, start: at, end, weight: cue.weight });
-      at = text.indexOf(cue.text, startOk && endOk ? end : at + 1);
-    }
-  }
-  return matches;
-}
-
-/**
- * Sorted by start, longest first, every earlier match with a different span starts no later than the
- * current one and is at least as long, so "contained" reduces to "an earlier span reaches as far".
- * Identical spans (one cue listed under two labels) do not hide each other: that is a real tie.
- */
-function withoutContained(matches: Match[]): Match[] {
-  matches.sort((a, b) => a.start - b.start || b.end - a.end);
-  const kept: Match[] = [];
-  let reach = -1;
-  for (let i = 0; i < matches.length; ) {
-    const { start, end } = matches[i]!;
-    let j = i;
-    while (j < matches.length && matches[j]!.start === start && matches[j]!.end === end) j++;
-    if (reach < end) kept.push(...matches.slice(i, j));
-    reach = Math.max(reach, end);
-    i = j;
-  }
-  return kept;
+  const labels = Object.entries(tables.labels) as [ConversationState, IntentTables['labels'][ConversationState]][];
+  // A cue listed under `weak` is weak even when `keywords` lists it too (the origin table's "왜" is both).
+  const strongOf = (t: IntentTables['labels'][ConversationState]) =>
+    [...new Set([...t.keywords, ...t.phrases])].filter((cue) => !t.weak.includes(cue));
+  const result: CompiledTables = {
+    strong: compileCues(labels.flatMap(([label, t]) => strongOf(t).map((text) => ({ label, text })))),
+    weak: compileCues(labels.flatMap(([label, t]) => t.weak.map((text) => ({ label, text })))),
+    negators: new Set(tables.negators.map(normalizeText)),
+  };
+  compiled.set(tables, result);
+  return result;
 }

@@ -34,14 +34,15 @@ export function statePrompt(state: ConversationState, tables: IntentTables): str
 
 /**
  * The session's own prompt stays first and whole (it is the operator's or client's instruction);
- * the state prompt follows it as guidance for this turn.
+ * the state prompt follows it as guidance for this turn, and a tone instruction (choose-tone.ts), when
+ * the user is unhappy, comes last.
  */
 export function composeSystemPrompt(
   sessionSystemPrompt: string | null,
   state: ConversationState,
   tables: IntentTables,
+  tone: string | null = null,
 ): string {
   const own = sessionSystemPrompt?.trim() ?? '';
-  const guidance = statePrompt(state, tables);
-  return own === '' ? guidance : `${own}\n\n${guidance}`;
+  return [own, statePrompt(state, tables), tone ?? ''].filter((part) => part !== '').join('\n\n');
 }

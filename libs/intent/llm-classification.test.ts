@@ -10,6 +10,7 @@ describe('classifyRequestMessages', () => {
     for (const label of [...CONVERSATION_STATES, 'unknown']) expect(system!.content).toContain(`- ${label}: `);
     expect(system!.content).toContain(tables.labels.ending.description);
     expect(system!.content).toContain('{"label"');
+    expect(system!.content).toContain('"sentiment": "negative" | "neutral" | "positive"');
     expect(user).toEqual({ role: 'user', content: '뭔가 이상해요' });
   });
 
@@ -24,15 +25,32 @@ describe('classifyRequestMessages', () => {
 
 describe('parseClassification', () => {
   it('accepts a known label with a confidence', () => {
-    expect(parseClassification('{"label":"problem_solving","confidence":0.8}')).toEqual({ label: 'problem_solving', confidence: 0.8 });
-    expect(parseClassification('{"label":"unknown","confidence":0}')).toEqual({ label: 'unknown', confidence: 0 });
+    expect(parseClassification('{"label":"problem_solving","confidence":0.8}')).toEqual({ label: 'problem_solving', confidence: 0.8, sentiment: null });
+    expect(parseClassification('{"label":"unknown","confidence":0}')).toEqual({ label: 'unknown', confidence: 0, sentiment: null });
   });
 
   it('tolerates a markdown fence, case, and extra fields', () => {
     expect(parseClassification('```json\n{"label": " Greeting ", "confidence": 1, "reason": "hi"}\n```')).toEqual({
       label: 'greeting',
       confidence: 1,
+      sentiment: null,
     });
+  });
+
+  it('reads the sentiment answered in the same object', () => {
+    expect(parseClassification('{"label":"problem_solving","confidence":0.8,"sentiment":"Negative","intensity":0.7}')).toEqual({
+      label: 'problem_solving', confidence: 0.8, sentiment: { label: 'negative', intensity: 0.7 },
+    });
+    expect(parseClassification('{"label":"greeting","confidence":0.9,"sentiment":"neutral","intensity":0.4}')!.sentiment)
+      .toEqual({ label: 'neutral', intensity: 0 });
+  });
+
+  it.each([
+    ['an unknown sentiment', '"sentiment":"angry","intensity":0.5'],
+    ['intensity out of range', '"sentiment":"negative","intensity":2'],
+    ['no intensity', '"sentiment":"negative"'],
+  ])('keeps the intent and drops %s', (_case, extra) => {
+    expect(parseClassification(`{"label":"ending","confidence":0.9,${extra}}`)).toEqual({ label: 'ending', confidence: 0.9, sentiment: null });
   });
 
   it.each([

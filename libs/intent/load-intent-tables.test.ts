@@ -35,6 +35,15 @@ describe('loadIntentTables', () => {
     for (const state of CONVERSATION_STATES) expect(tables.prompts[state].length).toBeGreaterThan(0);
   });
 
+  it('has both tone instructions and lets the override file replace one', () => {
+    expect(loadIntentTables().tones.negative).toMatch(/apologise once/);
+    const path = file('tones.json', { tones: { negative_run: 'Be brief. Offer a human.' } });
+    const tables = loadIntentTables(path);
+    expect(tables.tones.negative_run).toBe('Be brief. Offer a human.');
+    expect(tables.tones.negative).toBe(loadIntentTables().tones.negative);
+    expect(() => loadIntentTables(file('bad-tone.json', { tones: { angry: 'x' } }))).toThrow(/tones/);
+  });
+
   it('extends keyword lists and replaces prompts from the override file', () => {
     const path = file('ok.json', {
       labels: { casual_chat: { keywords: ['야구', '농담'] }, ending: { phrases: ['catch you later'] } },

@@ -12,6 +12,8 @@ const labelTable = z.strictObject({
   description: z.string().trim().min(1).max(300),
   keywords: z.array(cue),
   phrases: z.array(cue),
+  /** Question words and the like: they count only where strong cues already point (classify-by-keywords). */
+  weak: z.array(cue).default([]),
 });
 
 function perState<T extends z.ZodType>(value: T) {
@@ -25,17 +27,25 @@ function perState<T extends z.ZodType>(value: T) {
   });
 }
 
+const tones = z.strictObject({ negative: prompt, negative_run: prompt });
+
 const intentTablesSchema = z.strictObject({
   $comment: z.string().optional(),
+  /** A cue right after one of these words does not count ("no problem", "안 고마워"). */
+  negators: z.array(cue).default([]),
   labels: perState(labelTable),
   prompts: perState(prompt),
+  /** Added after the state prompt for a negative turn (choose-tone.ts). */
+  tones,
 });
 
 // Strict on keys even though everything is optional: a misspelt "keywrods" must fail, not vanish.
 const overrideSchema = z.strictObject({
   $comment: z.string().optional(),
+  negators: z.array(cue).optional(),
   labels: perState(labelTable.partial().optional()).optional(),
   prompts: perState(prompt.optional()).optional(),
+  tones: tones.partial().optional(),
 });
 
 export type IntentTables = z.infer<typeof intentTablesSchema>;
@@ -88,12 +98,15 @@ function validate<T extends z.ZodType>(schema: T, value: unknown, file: string):
 
 function mergeIntentTables(base: IntentTables, override: IntentTablesOverride): IntentTables {
   const merged = structuredClone(base);
+  merged.negators = [...new Set([...merged.negators, ...(override.negators ?? [])])];
+  merged.tones = { ...merged.tones, ...override.tones };
   for (const state of Object.keys(merged.labels) as ConversationState[]) {
     const extra = override.labels?.[state];
     const table = merged.labels[state];
     if (extra?.description !== undefined) table.description = extra.description;
     table.keywords = [...new Set([...table.keywords, ...(extra?.keywords ?? [])])];
     table.phrases = [...new Set([...table.phrases, ...(extra?.phrases ?? [])])];
+    table.weak = [...new Set([...table.weak, ...(extra?.weak ?? [])])];
     const statePrompt = override.prompts?.[state];
     if (statePrompt !== undefined) merged.prompts[state] = statePrompt;
   }

@@ -24,6 +24,7 @@ const contract: Array<[name: string, type: 'counter' | 'gauge' | 'histogram', la
 
 /** Metrics beyond the contract's table (proposed additions); the dashboard and alerts use them. */
 const additions: typeof contract = [
+  ['turnq_sentiment_total', 'counter', ['label', 'method']],
   ['turnq_sessions_created_total', 'counter', []],
   ['turnq_jobs_stalled_total', 'counter', ['queue']],
 ];
@@ -39,6 +40,7 @@ function observeEverything(m: Metrics): void {
   m.llmTokens.inc({ model: 'gpt-4o-mini', operation: 'chat', type: 'prompt' }, 120);
   m.llmErrors.inc({ model: 'gpt-4o-mini', operation: 'classify', error_type: 'rate_limit' });
   m.intentClassifications.inc({ intent: 'ending', method: 'keyword' });
+  m.sentiments.inc({ label: 'negative', method: 'llm' });
   m.contextTokens.inc({ kind: 'original' }, 5000);
   m.contextCompressionRatio.observe(0.8);
   m.summarizations.inc({ outcome: 'completed' });

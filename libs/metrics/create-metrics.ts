@@ -13,6 +13,7 @@ export interface Metrics {
   llmTokens: Counter<'model' | 'operation' | 'type'>;
   llmErrors: Counter<'model' | 'operation' | 'error_type'>;
   intentClassifications: Counter<'intent' | 'method'>;
+  sentiments: Counter<'label' | 'method'>;
   contextTokens: Counter<'kind'>;
   contextCompressionRatio: Histogram<string>;
   summarizations: Counter<'outcome'>;
@@ -81,6 +82,7 @@ export function createMetrics(opts: CreateMetricsOptions = { service: 'turnq' })
     llmTokens: counter('turnq_llm_tokens_total', 'LLM tokens used, as the provider reports them.', ['model', 'operation', 'type']),
     llmErrors: counter('turnq_llm_errors_total', 'LLM requests that failed, by error type.', ['model', 'operation', 'error_type']),
     intentClassifications: counter('turnq_intent_classifications_total', 'Intent classifications, by label and by the path that decided.', ['intent', 'method']),
+    sentiments: counter('turnq_sentiment_total', 'Sentiment of turns, by label and by the path that decided.', ['label', 'method']),
     contextTokens: counter('turnq_context_tokens_total', 'Context tokens of reply prompts: the whole history (original) and what was sent (kept).', ['kind']),
     contextCompressionRatio: histogram('turnq_context_compression_ratio', 'Kept / original context tokens of one reply prompt.', [], buckets.compressionRatio),
     summarizations: counter('turnq_summarizations_total', 'Summary jobs, by outcome.', ['outcome']),

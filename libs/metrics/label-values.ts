@@ -23,8 +23,11 @@ export const labelValues = {
   /** turnq_llm_tokens_total `type`. */
   tokenType: ['prompt', 'completion'],
 
-  /** turnq_intent_classifications_total `method`. */
+  /** turnq_intent_classifications_total `method`; also turnq_sentiment_total `method`. */
   intentMethod: ['keyword', 'llm', 'fallback'],
+
+  /** turnq_sentiment_total `label`. */
+  sentimentLabel: ['negative', 'neutral', 'positive'],
 
   /** turnq_context_tokens_total `kind`. */
   contextKind: ['original', 'kept'],

@@ -36,7 +36,7 @@ export function decodeSession(flat: string[], pending: number, history: string[]
 
 /** A turn from its record fields, by name (record-fields.ts); a field that is missing reads as ''. */
 export function decodeTurn(sessionId: string, seq: number, r: TurnRecord): Turn {
-  const { st = '', sg = '', in: input = '', ca = '', sa = '', ia = '', ea = '', it = '', sf = '', stt = '', out = '', us = '', cx = '', er = '', mdl = '' } = r;
+  const { st = '', sg = '', in: input = '', ca = '', sa = '', ia = '', ea = '', it = '', sf = '', stt = '', out = '', us = '', cx = '', er = '', mdl = '', se = '' } = r;
   const status = st as TurnStatus;
   const completed = status === 'completed';
   const n = (x: string) => Number(x);
@@ -48,6 +48,7 @@ export function decodeTurn(sessionId: string, seq: number, r: TurnRecord): Turn 
     stage: (sg || null) as TurnStage | null,
     input,
     intent: json(it),
+    sentiment: json(se),
     state: stt ? { from: sf, to: stt } : null,
     response: completed ? out : null,
     usage: completed ? json(us) : null,

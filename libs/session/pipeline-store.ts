@@ -2,7 +2,7 @@ import { decodeStored } from './decode';
 import { turnIdOf } from './ids';
 import { bindScripts } from './session-scripts-client';
 import { inflightKey, sessionKeys } from './session-keys';
-import type { ContextReport, IntentRecord, StoredMessage, TurnError, Usage } from './session-types';
+import type { ContextReport, IntentRecord, SentimentRecord, StoredMessage, TurnError, Usage } from './session-types';
 import type { StoreOptions, TurnRef } from './session-store';
 
 export type StartResult = { kind: 'run'; stage: 'intent' | 'response'; input: string; state: string; queueWaitMs: number | null } | { kind: 'gone' };
@@ -16,6 +16,9 @@ export interface ResponseSnapshot {
   messageCount: number;
   totalTokens: number;
   intent: IntentRecord | null;
+  sentiment: SentimentRecord | null;
+  /** The session's recent sentiment marks, newest last (- negative, 0 neutral, + positive). */
+  sentimentTrend: string;
   /** The newest unsummarized messages (a bounded pool), chronological. */
   /** The user whose long-term memory this turn feeds and uses; null without a userId or with "memory": false. */
   memoryUser: { tenant: string; userId: string } | null;
@@ -50,15 +53,15 @@ export function createPipelineStore(opts: StoreOptions) {
     },
 
     /** 'ok', or 'stale' when the cursor already moved past intent, or 'gone' when the turn no longer owns the session. */
-    async commitIntent(t: TurnRef, intent: IntentRecord, newState: string): Promise<'ok' | 'stale' | 'gone'> {
-      const r = await scripts.commitIntent(...args(t.sessionId), t.seq, JSON.stringify(intent), newState, t.turnId);
+    async commitIntent(t: TurnRef, intent: IntentRecord, newState: string, sentiment: SentimentRecord | null = null): Promise<'ok' | 'stale' | 'gone'> {
+      const r = await scripts.commitIntent(...args(t.sessionId), t.seq, JSON.stringify(intent), newState, t.turnId, sentiment ? JSON.stringify(sentiment) : '');
       return r[0] as 'ok' | 'stale' | 'gone';
     },
 
     async beginResponse(t: TurnRef, pool: { maxTokens: number; maxMessages: number }): Promise<ResponseSnapshot | 'stale' | 'gone'> {
       const r = await scripts.beginResponse(...args(t.sessionId), t.seq, pool.maxTokens, pool.maxMessages);
       if (r[0] !== 'ok') return r[0] as 'stale' | 'gone';
-      const [, attempt, input, sp, state, sumt, sumk, covers, mc, tt, it, first, events, tenant, user, mem] = r;
+      const [, attempt, input, sp, state, sumt, sumk, covers, mc, tt, it, first, events, se, trend, tenant, user, mem] = r;
       const firstIndex = Number(first);
       return {
         attempt: Number(attempt),
@@ -69,8 +72,10 @@ export function createPipelineStore(opts: StoreOptions) {
         messageCount: Number(mc),
         totalTokens: Number(tt),
         intent: it ? (JSON.parse(String(it)) as IntentRecord) : null,
+        sentiment: se ? (JSON.parse(String(se)) as SentimentRecord) : null,
+        sentimentTrend: String(trend),
         memoryUser: user && mem !== '0' ? { tenant: String(tenant), userId: String(user) } : null,
-        history: (r.slice(16) as string[]).map((raw, i) => decodeStored(t.sessionId, firstIndex + i + 1, raw)),
+        history: (r.slice(18) as string[]).map((raw, i) => decodeStored(t.sessionId, firstIndex + i + 1, raw)),
         nextEventId: Number(events) + 1,
       };
     },

@@ -12,6 +12,7 @@
  *   sumt     summary text                   sumk     summary tokens
  *   sumc     messages the summary covers    sumtt    tokens of the messages it covers
  *   mem      '0': the session opted out of long-term memory ("memory": false); absent: takes part
+ *   snt      sentiment trend: a mark per turn (- negative, 0 neutral, + positive), the last five, newest last
  *
  * Turn hash (KEYS[3]), fields `<seq>:<code>`:
  *   st   status: queued | running | completed | failed | cancelled
@@ -29,6 +30,7 @@
  *   nx   seq the turn handed the session to when it ended (0: none), so a repeated commit answers alike
  *   cr   request id of the cancel that ended it, so a repeated cancel answers alike
  *   rw   milliseconds this turn has waited on provider rate limits
+ *   se   sentiment JSON {label, intensity, method}, written with the intent
  *
  * Idempotency hash (KEYS[6]):
  *   <Idempotency-Key>  `<seq>:<sha1 of content>:<at ms>`
@@ -40,7 +42,7 @@
  * The turn fields a read returns, in this order (READ_TURN, READ_EVENTS, the ?wait announcement); the
  * one list both the Lua (turn_fields) and decodeTurn use. `out` is the reply, resolved from ':oi'.
  */
-export const TURN_FIELDS = ['st', 'sg', 'in', 'ca', 'sa', 'ia', 'ea', 'it', 'sf', 'stt', 'out', 'us', 'cx', 'er', 'mdl'] as const;
+export const TURN_FIELDS = ['st', 'sg', 'in', 'ca', 'sa', 'ia', 'ea', 'it', 'sf', 'stt', 'out', 'us', 'cx', 'er', 'mdl', 'se'] as const;
 export type TurnField = (typeof TURN_FIELDS)[number];
 export type TurnRecord = Partial<Record<TurnField, string>>;
 

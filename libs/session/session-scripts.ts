@@ -186,9 +186,11 @@ return {'gone'}
 `;
 
 /**
- * Intent commit. ARGV: 4 seq, 5 intent JSON, 6 new state, 7 turn id. Only while this turn owns the
- * session and its cursor is at 'intent' (a re-run answers {'stale', 'response'} and applies nothing).
- * Records one stateHistory entry only when the state changes. Moves the cursor to 'response'.
+ * Intent commit. ARGV: 4 seq, 5 intent JSON, 6 new state, 7 turn id, 8 sentiment JSON ('' = none).
+ * Only while this turn owns the session and its cursor is at 'intent' (a re-run answers {'stale',
+ * 'response'} and applies nothing). Records one stateHistory entry only when the state changes. Adds
+ * the sentiment's mark (- 0 +) to the session's trend ('snt', the last five, newest last) once per turn.
+ * Moves the cursor to 'response'.
  */
 export const COMMIT_INTENT = `${PRELUDE}
 local seq = ARGV[4]
@@ -200,6 +202,12 @@ local now = now_ms()
 local from = redis.call('HGET', KEYS[1], 'state')
 local to = ARGV[6]
 redis.call('HSET', KEYS[3], seq .. ':it', ARGV[5], seq .. ':sf', from, seq .. ':stt', to, seq .. ':sg', 'response', seq .. ':ia', now)
+if ARGV[8] ~= '' then
+  local mark = ({negative = '-', neutral = '0', positive = '+'})[cjson.decode(ARGV[8]).label] or '0'
+  local trend = string.sub((redis.call('HGET', KEYS[1], 'snt') or '') .. mark, -5)
+  redis.call('HSET', KEYS[3], seq .. ':se', ARGV[8])
+  redis.call('HSET', KEYS[1], 'snt', trend)
+end
 if from ~= to then
   redis.call('HSET', KEYS[1], 'state', to)
   -- created while the turn owns the session, so kept with it (touch) and given its TTL when it goes idle
@@ -216,20 +224,20 @@ return {'ok'}
  * reply; a re-run simply starts another attempt. Reads the summary, its cut-off and the newest
  * unsummarized messages in one snapshot, so a concurrent summary can never open a gap (invariant 6).
  * Returns {'ok', attempt, input, systemPrompt, state, summaryText, summaryTokens, covers, messageCount,
- * totalTokens, intentJson, firstIndex, eventCount, msgs...}; eventCount is the turn's events so far, so
- * the attempt's first delta is event eventCount + 1.
+ * totalTokens, intentJson, firstIndex, eventCount, sentimentJson, sentimentTrend, msgs...}; eventCount
+ * is the turn's events so far, so the attempt's first delta is event eventCount + 1.
  */
 export const BEGIN_RESPONSE = `${PRELUDE}
 local seq = ARGV[4]
 if not owns(seq) then return {'gone'} end
-local f = redis.call('HMGET', KEYS[3], seq .. ':st', seq .. ':sg', seq .. ':in', seq .. ':it')
+local f = redis.call('HMGET', KEYS[3], seq .. ':st', seq .. ':sg', seq .. ':in', seq .. ':it', seq .. ':se')
 if f[1] ~= 'running' then return {'gone'} end
 if f[2] ~= 'response' then return {'stale', f[2]} end
 local attempt = redis.call('HINCRBY', KEYS[3], seq .. ':at', 1)
 if attempt > 1 then
   emit(seq, 'status', '{"status":"running","stage":"response","restarted":true,"attempt":' .. attempt .. '}')
 end
-local s = redis.call('HMGET', KEYS[1], 'sp', 'state', 'sumt', 'sumk', 'sumc', 'mc', 'tt', 'tenant', 'user', 'mem')
+local s = redis.call('HMGET', KEYS[1], 'sp', 'state', 'sumt', 'sumk', 'sumc', 'mc', 'tt', 'snt', 'tenant', 'user', 'mem')
 local covers = tonumber(s[5] or '0')
 local count = tonumber(s[6] or '0')
 local maxTok, maxMsg = tonumber(ARGV[5]), tonumber(ARGV[6])
@@ -246,8 +254,8 @@ while idx >= covers and #picked < maxMsg and tokens < maxTok do
   end
   idx = lo - 1
 end
-local out = {'ok', attempt, f[3], s[1] or '', s[2], s[3] or '', tonumber(s[4] or '0'), covers, count, tonumber(s[7] or '0'), f[4] or '', first, redis.call('LLEN', evp .. seq),
-  s[8] or '', s[9] or '', s[10] or ''}
+local out = {'ok', attempt, f[3], s[1] or '', s[2], s[3] or '', tonumber(s[4] or '0'), covers, count, tonumber(s[7] or '0'), f[4] or '', first, redis.call('LLEN', evp .. seq), f[5] or '', s[8] or '',
+  s[9] or '', s[10] or '', s[11] or ''}
 for j = #picked, 1, -1 do table.insert(out, picked[j]) end
 return out
 `;

@@ -36,12 +36,15 @@ export interface Message {
 }
 
 export interface IntentRecord { label: string; confidence: number; method: 'keyword' | 'llm' | 'fallback' }
+export interface SentimentRecord { label: 'negative' | 'neutral' | 'positive'; intensity: number; method: 'keyword' | 'llm' | 'fallback' }
 export interface Usage { promptTokens: number; completionTokens: number; totalTokens: number }
 export interface ContextReport {
   originalTokens: number; keptTokens: number; compressionRatio: number;
   messagesTotal: number; messagesKept: number; summaryUsed: boolean;
   /** Long-term memories placed in the prompt. */
   memories: number;
+  /** The tone instruction added after the state prompt for a negative turn (response-worker), or null. */
+  tone?: { instruction: string; negativeRun: number } | null;
 }
 export interface TurnError { code: string; message: string }
 
@@ -53,6 +56,7 @@ export interface Turn {
   stage: TurnStage | null;
   input: string;
   intent: IntentRecord | null;
+  sentiment: SentimentRecord | null;
   state: { from: string; to: string } | null;
   response: string | null;
   usage: Usage | null;

@@ -73,17 +73,24 @@ export const turn = z.object({
   stage: turnStage.meta({ description: 'The stage a running turn is in; null otherwise.' }),
   input: z.string(),
   intent: z.object({ label, confidence: z.number().min(0).max(1), method: z.enum(['keyword', 'llm', 'fallback']) }).nullable(),
+  sentiment: z.object({
+    label: z.enum(['negative', 'neutral', 'positive']),
+    intensity: z.number().min(0).max(1),
+    method: z.enum(['keyword', 'llm', 'fallback']).meta({ description: 'keyword: the lexicon; llm: the same call as the intent; fallback: the lexicon after the model gave none.' }),
+  }).nullable().meta({ description: 'The user\'s sentiment, read with the intent; null until the intent stage ran.' }),
   state: z.object({ from: label, to: label }).nullable().meta({ description: 'The session\'s state before and after this turn.' }),
   response: z.string().nullable().meta({ description: 'The reply; null until the turn completes (the text in progress travels on the event stream).' }),
   usage: z.object({ promptTokens: count, completionTokens: count, totalTokens: count }).nullable(),
   context: z.object({
     originalTokens: count, keptTokens: count, compressionRatio: z.number().min(0),
     messagesTotal: count, messagesKept: count, summaryUsed: z.boolean(),
+    tone: z.object({ instruction: z.enum(['negative', 'negative_run']), negativeRun: z.int().min(1) }).nullable().optional()
+      .meta({ description: 'The tone instruction added after the state prompt for a negative turn (a run: two or more in a row); null when none.' }),
     memories: count.meta({ description: 'Long-term memories of the user placed in the prompt.' }),
   }).nullable().meta({ description: 'How the prompt was fitted into TURNQ_MAX_CONTEXT_TOKENS.' }),
   timings: z.object({ queuedMs: z.number(), intentMs: z.number(), responseMs: z.number(), totalMs: z.number() }).nullable(),
   error: z.object({
-    code: z.string().meta({ description: 'llm_rate_limit, llm_timeout, llm_connection, llm_server, llm_auth, llm_bad_request, llm_bad_output, context_overflow, job_failed or internal.' }),
+    code: z.string().meta({ description: 'llm_rate_limit, llm_rate_limited (provider rate limits outlasted TURNQ_LLM_RATE_LIMIT_MAX_WAIT_MS), llm_quota (the provider will not serve the account; not retried), llm_timeout, llm_connection, llm_server, llm_auth, llm_bad_request, llm_bad_output, context_overflow, job_failed or internal.' }),
     message: z.string(),
   }).nullable().meta({ description: 'Why a failed turn failed.' }),
   model: z.string().nullable().meta({ description: 'The model that replied.' }),
@@ -110,6 +117,9 @@ export const statusEventData = z.object({
 
 /** The `data` of a `delta` event: the next piece of the reply. */
 export const deltaEventData = z.object({ text: z.string() });
+
+/** The `data` of a `gone` event: the turn's session was deleted or expired, so no `done` will come. */
+export const goneEventData = z.object({ reason: z.literal('session_gone'), message: z.string() });
 
 export const health = z.object({ status: z.literal('ok') });
 export const readiness = z.object({ status: z.enum(['ready', 'unavailable']), redis: z.enum(['up', 'down']) });

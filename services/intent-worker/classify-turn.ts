@@ -1,5 +1,5 @@
 import type { Job } from 'bullmq';
-import { classifyIntent, transition, type ConversationState, type IntentTables } from '#libs/intent';
+import { classifyIntent, transition, type ConversationState, type IntentTables, type SentimentLexicon } from '#libs/intent';
 import type { Llm } from '#libs/llm';
 import type { Logger } from '#libs/logger';
 import type { Metrics } from '#libs/metrics';
@@ -8,7 +8,7 @@ import type { PipelineStore } from '#libs/session';
 
 export interface ClassifyTurnDeps {
   pipeline: PipelineStore; queues: Queues; llm: Llm; metrics: Metrics;
-  tables: IntentTables; model: string; threshold: number;
+  tables: IntentTables; lexicon: SentimentLexicon; model: string; threshold: number;
   /** TURNQ_LLM_RATE_LIMIT_MAX_WAIT_MS (settleTurnError). */
   rateLimitMaxWaitMs: number;
 }
@@ -29,16 +29,21 @@ export function createClassifyTurn(d: ClassifyTurnDeps) {
     }
     const t0 = performance.now();
     try {
-      const intent = await classifyIntent({ text: started.input, tables: d.tables, llm: d.llm, model: d.model, signal: ctx.signal, threshold: d.threshold });
+      const { intent, sentiment } = await classifyIntent({
+        text: started.input, tables: d.tables, lexicon: d.lexicon, llm: d.llm, model: d.model, signal: ctx.signal, threshold: d.threshold,
+      });
       const { to } = transition(started.state as ConversationState, intent.label);
-      const committed = await d.pipeline.commitIntent(ref, intent, to);
+      const committed = await d.pipeline.commitIntent(ref, intent, to, sentiment);
       if (committed === 'gone') {
         ctx.logger.warn('intent commit refused: the turn ended, was deleted or moved on');
         return;
       }
-      if (committed === 'ok') d.metrics.intentClassifications.inc({ intent: intent.label, method: intent.method });
+      if (committed === 'ok') {
+        d.metrics.intentClassifications.inc({ intent: intent.label, method: intent.method });
+        d.metrics.sentiments.inc({ label: sentiment.label, method: sentiment.method });
+      }
       d.metrics.stageDuration.observe({ stage: 'intent', outcome: 'completed' }, (performance.now() - t0) / 1000);
-      ctx.logger.debug({ label: intent.label, method: intent.method, confidence: intent.confidence }, 'intent classified');
+      ctx.logger.debug({ label: intent.label, method: intent.method, confidence: intent.confidence, sentiment: sentiment.label }, 'intent classified');
     } catch (err) {
       d.metrics.stageDuration.observe({ stage: 'intent', outcome: 'failed' }, (performance.now() - t0) / 1000);
       await settleTurnError(err, { job: ctx.job, ref, pipeline: d.pipeline, queues: d.queues, logger: ctx.logger, metrics: d.metrics, signal: ctx.signal, rateLimitMaxWaitMs: d.rateLimitMaxWaitMs });

@@ -1,4 +1,4 @@
-import { loadIntentTables } from '#libs/intent';
+import { loadIntentTables, loadSentimentLexicon } from '#libs/intent';
 import { startWorkers, turnJobSchema } from '#libs/queue';
 import { runWorkerService } from '#libs/runtime';
 import { createClassifyTurn } from './classify-turn';
@@ -10,7 +10,7 @@ runWorkerService({
   start: ({ config, logger, metrics, redis, queues, pipeline, llm }) => {
     const tables = loadIntentTables(config.intent.keywordsPath);
     const classify = createClassifyTurn({
-      pipeline, queues, llm, metrics, tables, model: config.models.intent, threshold: config.intent.threshold, rateLimitMaxWaitMs: config.llm.rateLimitMaxWaitMs,
+      pipeline, queues, llm, metrics, tables, lexicon: loadSentimentLexicon(), model: config.models.intent, threshold: config.intent.threshold, rateLimitMaxWaitMs: config.llm.rateLimitMaxWaitMs,
     });
     return startWorkers({
       queue: 'intent', schema: turnJobSchema, connection: redis, namespace: config.namespace, partitions: config.partitions,

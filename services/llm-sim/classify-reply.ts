@@ -71,3 +71,18 @@ function containsKeyword(text: string, keyword: string): boolean {
   const end = keyword.length <= 3 ? '([^a-z]|$)' : '';
   return new RegExp(`(^|[^a-z])${keyword}${end}`).test(text);
 }
+
+/* turnq asks for the user's sentiment in the same classification call (libs/intent/llm-classification.ts). */
+export function asksForSentiment(systemText: string): boolean {
+  return /sentiment/i.test(systemText);
+}
+
+const NEGATIVE = /ㅠ|ㅜ|짜증|화나|최악|늦|안 ?와|안 ?돼|꺼져|환불|고장|not helpful|terrible|worst|crash|refund|broken|angry|hate|😭|😡/i;
+const POSITIVE = /감사|고마|ㅋㅋ|ㅎㅎ|좋아|최고|thank|great|awesome|love|lol|haha|😊|👍/i;
+
+/** A canned reading: complaint words before thanks, so "감사한데 아직 안 와요" stays negative. */
+export function sentimentOf(userText: string): { sentiment: 'negative' | 'neutral' | 'positive'; intensity: number } {
+  if (NEGATIVE.test(userText)) return { sentiment: 'negative', intensity: 0.7 };
+  if (POSITIVE.test(userText)) return { sentiment: 'positive', intensity: 0.6 };
+  return { sentiment: 'neutral', intensity: 0 };
+}

@@ -67,6 +67,14 @@ describe('planReply: classification', () => {
     }
   });
 
+  it('adds the sentiment when the prompt asks for it, and only then', () => {
+    const system = `${CLASSIFY_PROMPT} Also give the sentiment and its intensity.`;
+    expect(classify('배송이 너무 늦어요 ㅠㅠ', system)).toMatchObject({ sentiment: 'negative', intensity: 0.7 });
+    expect(classify('감사합니다!', system)).toMatchObject({ label: 'ending', sentiment: 'positive' });
+    expect(classify('12345', system)).toMatchObject({ sentiment: 'neutral', intensity: 0 });
+    expect(classify('감사합니다!')).not.toHaveProperty('sentiment');
+  });
+
   it('never answers a label the prompt did not offer', () => {
     const system = 'Classify the intent. Labels: billing, shipping, other. Reply in JSON.';
     for (const content of ['안녕하세요', 'thanks bye', 'where is my parcel?', 'refund please']) {

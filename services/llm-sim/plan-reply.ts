@@ -1,7 +1,7 @@
 import type { TokenCounter } from '#libs/tokens';
 import type { ChatRequest } from './chat-request';
 import { chatReply } from './chat-reply';
-import { classify, looksLikeClassification, offeredLabels } from './classify-reply';
+import { asksForSentiment, classify, looksLikeClassification, offeredLabels, sentimentOf } from './classify-reply';
 import { type Random, hashText, seededRandom } from './seeded-random';
 import { looksLikeSummaryRequest, summaryReply } from './summary-reply';
 import { looksLikeMemoryExtraction, memoryReply } from './memory-reply';
@@ -34,7 +34,10 @@ export function planReply(req: ChatRequest, counter: TokenCounter, opts: PlanOpt
   if (req.json && looksLikeMemoryExtraction(systemText)) return asJson('extract', memoryReply(req.messages), opts);
   if (req.json && looksLikeClassification(systemText)) {
     const labels = offeredLabels(systemText, req.jsonSchema);
-    if (labels.length > 0) return asJson('classify', classify(lastUser, labels, seeded), opts);
+    if (labels.length > 0) {
+      const feeling = asksForSentiment(systemText) ? sentimentOf(lastUser) : {};
+      return asJson('classify', { ...classify(lastUser, labels, seeded), ...feeling }, opts);
+    }
   }
   if (looksLikeSummaryRequest(systemText)) {
     const summary = summaryReply(req.messages);

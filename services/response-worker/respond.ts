@@ -1,6 +1,6 @@
 import type { Job } from 'bullmq';
 import { buildContext } from '#libs/context';
-import { composeSystemPrompt, type ConversationState, type IntentTables } from '#libs/intent';
+import { chooseTone, composeSystemPrompt, type ConversationState, type IntentTables } from '#libs/intent';
 import type { Llm } from '#libs/llm';
 import type { Logger } from '#libs/logger';
 import type { Metrics } from '#libs/metrics';
@@ -46,8 +46,9 @@ export function createRespond(d: RespondDeps) {
       const userTokens = counter.count(snap.input);
       const user = recall ? snap.memoryUser : null;
       const recalled = user && recall ? await recall(user, snap.input, abort.signal, ctx.logger) : { ids: [], texts: [] };
+      const tone = chooseTone(snap.sentiment?.label ?? null, snap.sentimentTrend, d.tables);
       const built = buildContext({
-        systemPrompt: composeSystemPrompt(snap.systemPrompt, snap.state as ConversationState, d.tables),
+        systemPrompt: composeSystemPrompt(snap.systemPrompt, snap.state as ConversationState, d.tables, tone?.text ?? null),
         summary: snap.summary?.text ?? null, history: snap.history, newTurn: snap.input, newTurnTokens: userTokens,
         budget: d.budget, count: (t) => promptCounter.count(t), importance: d.importance,
         totalHistory: { messages: snap.messageCount, tokens: snap.totalTokens },
@@ -81,7 +82,8 @@ export function createRespond(d: RespondDeps) {
       if (tail === false) return;
       await memoryJob;
       const outcome = await d.pipeline.commitResponse(ref, {
-        attempt: snap.attempt, response: reply.text, tail, usage: reply.usage, context: built.report,
+        attempt: snap.attempt, response: reply.text, tail, usage: reply.usage,
+        context: { ...built.report, tone: tone && { instruction: tone.name, negativeRun: tone.negativeRun } },
         userTokens, replyTokens: counter.count(reply.text), intentLabel: snap.intent?.label ?? 'unknown', model: reply.model,
       });
       if (!outcome) {

@@ -69,7 +69,7 @@ describe('docs/openapi.json', () => {
   it('documents security, the SSE event types, problem+json and Korean and English examples', () => {
     expect(Object.keys(doc.components.securitySchemes)).toEqual(expect.arrayContaining(['apiKey']));
     const events = doc.components.schemas.TurnEvent.oneOf.map((e: any) => e.properties.event.const);
-    expect(events).toEqual(['status', 'delta', 'done']);
+    expect(events).toEqual(['status', 'delta', 'done', 'gone']);
     const headerNames = JSON.stringify(doc);
     for (const h of ['Authorization', 'Idempotency-Key', 'Last-Event-ID', 'X-Session-Id', 'Retry-After', 'Location']) {
       expect([h, headerNames.includes(h === 'Authorization' ? '"bearer"' : `"${h}"`)]).toEqual([h, true]);

@@ -4,7 +4,7 @@ import { client } from '../http-client';
 import { startStack, type Stack } from '../start-stack';
 
 const MAIN = join(__dirname, '..', '..', 'dist', 'tools', 'chat', 'main.js');
-const STATS = /^\[turn (\d+) \| intent (\w+) \((keyword|llm|fallback) [\d.]+\) \| state .+ \| tokens \d+ prompt \+ \d+ reply = \d+ \| context \d+% kept .+ \| [\d.]+ s .+\]$/m;
+const STATS = /^\[turn (\d+) \| intent (\w+) \((keyword|llm|fallback) [\d.]+\) \| sentiment (?:negative|neutral|positive) [\d.]+ \((?:keyword|llm|fallback)[^)]*\) \| state .+ \| tokens \d+ prompt \+ \d+ reply = \d+ \| context \d+% kept .+ \| [\d.]+ s .+\]$/m;
 
 /** The chat as a child with piped stdin; `chunks` keeps every stdout read with its arrival time. */
 function startChat(args: string[]) {

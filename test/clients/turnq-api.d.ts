@@ -350,7 +350,7 @@ export interface paths {
         };
         /**
          * Follow a turn as Server-Sent Events
-         * @description Events `status`, `delta` and last `done` (the ended Turn), each with an `id:` from 1 up by one; the server closes the stream after `done`. Without Last-Event-ID every event from the first; with it every later one exactly once; after the end, the whole stream at once. Comment lines (`: keep-alive`) keep idle connections open. Each event is a TurnEvent.
+         * @description Events `status`, `delta` and last `done` (the ended Turn), each with an `id:` from 1 up by one; the server closes the stream after `done`, or after `gone` (no `id:`) when the turn's session is deleted or expires first. Without Last-Event-ID every event from the first; with it every later one exactly once; after the end, the whole stream at once. Comment lines (`: keep-alive`) keep idle connections open. Each event is a TurnEvent.
          */
         get: operations["streamTurnEvents"];
         put?: never;
@@ -454,6 +454,12 @@ export interface components {
                     messagesTotal: number;
                     originalTokens: number;
                     summaryUsed: boolean;
+                    /** @description The tone instruction added after the state prompt for a negative turn (a run: two or more in a row); null when none. */
+                    tone?: {
+                        /** @enum {string} */
+                        instruction: "negative" | "negative_run";
+                        negativeRun: number;
+                    } | null;
                 } | null;
                 intent: {
                     confidence: number;
@@ -557,6 +563,11 @@ export interface components {
         };
         DeltaEventData: {
             text: string;
+        };
+        GoneEventData: {
+            message: string;
+            /** @constant */
+            reason: "session_gone";
         };
         Health: {
             /** @constant */
@@ -736,6 +747,12 @@ export interface components {
                 messagesTotal: number;
                 originalTokens: number;
                 summaryUsed: boolean;
+                /** @description The tone instruction added after the state prompt for a negative turn (a run: two or more in a row); null when none. */
+                tone?: {
+                    /** @enum {string} */
+                    instruction: "negative" | "negative_run";
+                    negativeRun: number;
+                } | null;
             } | null;
             /**
              * Format: date-time
@@ -744,7 +761,7 @@ export interface components {
             createdAt: string;
             /** @description Why a failed turn failed. */
             error: {
-                /** @description llm_rate_limit, llm_timeout, llm_connection, llm_server, llm_auth, llm_bad_request, llm_bad_output, context_overflow, job_failed or internal. */
+                /** @description llm_rate_limit, llm_rate_limited (provider rate limits outlasted TURNQ_LLM_RATE_LIMIT_MAX_WAIT_MS), llm_quota (the provider will not serve the account; not retried), llm_timeout, llm_connection, llm_server, llm_auth, llm_bad_request, llm_bad_output, context_overflow, job_failed or internal. */
                 code: string;
                 message: string;
             } | null;
@@ -760,6 +777,17 @@ export interface components {
             model: string | null;
             /** @description The reply; null until the turn completes (the text in progress travels on the event stream). */
             response: string | null;
+            /** @description The user's sentiment, read with the intent; null until the intent stage ran. */
+            sentiment: {
+                intensity: number;
+                /** @enum {string} */
+                label: "negative" | "neutral" | "positive";
+                /**
+                 * @description keyword: the lexicon; llm: the same call as the intent; fallback: the lexicon after the model gave none.
+                 * @enum {string}
+                 */
+                method: "keyword" | "llm" | "fallback";
+            } | null;
             /** @description The turn's place in its session, from 1 in submission order. */
             seq: number;
             sessionId: string;
@@ -804,6 +832,10 @@ export interface components {
             /** @constant */
             event: "done";
             id: number;
+        } | {
+            data: string;
+            /** @constant */
+            event: "gone";
         };
     };
     responses: {
@@ -1505,7 +1537,15 @@ export interface operations {
                 };
             };
             401: components["responses"]["Unauthorized"];
-            404: components["responses"]["SessionNotFound"];
+            /** @description No such session for this tenant; or, with `wait`, the session was deleted or expired while the turn ran (`turnId: no turn …`). */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description The Idempotency-Key was used on this session for a different `content`. */
             409: {
                 headers: {

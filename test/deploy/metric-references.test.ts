@@ -25,6 +25,7 @@ const closedSets: Record<string, Record<string, readonly string[]>> = {
   turnq_llm_tokens_total: { operation: labelValues.llmOperation, type: labelValues.tokenType },
   turnq_llm_errors_total: { operation: labelValues.llmOperation },
   turnq_intent_classifications_total: { method: labelValues.intentMethod },
+  turnq_sentiment_total: { label: labelValues.sentimentLabel, method: labelValues.intentMethod },
   turnq_context_tokens_total: { kind: labelValues.contextKind },
   turnq_summarizations_total: { outcome: labelValues.summarizationOutcome },
   turnq_jobs_total: { status: labelValues.jobStatus },

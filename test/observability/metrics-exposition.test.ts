@@ -20,6 +20,7 @@ const owners: Record<string, Service[]> = {
   turnq_llm_tokens_total: ['intent-worker', 'response-worker', 'summary-worker'],
   turnq_llm_errors_total: ['response-worker'],
   turnq_intent_classifications_total: ['intent-worker'],
+  turnq_sentiment_total: ['intent-worker'],
   turnq_context_tokens_total: ['response-worker'],
   turnq_context_compression_ratio: ['response-worker'],
   turnq_summarizations_total: ['summary-worker'],

@@ -1,5 +1,5 @@
 import { Queue, type Worker } from 'bullmq';
-import { loadIntentTables } from '#libs/intent';
+import { loadIntentTables, loadSentimentLexicon } from '#libs/intent';
 import { createLlm } from '#libs/llm';
 import { createLogger } from '#libs/logger';
 import { createMetrics } from '#libs/metrics';
@@ -50,7 +50,7 @@ describe('reconciler', () => {
       countPrompt: (m, msgs) => chatPromptTokens(tokenCounter(m), msgs), countText: (m, t) => tokenCounter(m).count(t) });
     const tables = loadIntentTables();
     const common = { schema: turnJobSchema, connection: redis, namespace: stack.namespace, partitions: 1, concurrency: 5, lockDurationMs: 5000, stalledIntervalMs: 5000, logger, metrics };
-    const classify = createClassifyTurn({ pipeline, queues: crashing, llm, metrics, tables, model: 'gpt-4o-mini', threshold: 0.45, rateLimitMaxWaitMs: 300_000 });
+    const classify = createClassifyTurn({ pipeline, queues: crashing, llm, metrics, tables, lexicon: loadSentimentLexicon(), model: 'gpt-4o-mini', threshold: 0.45, rateLimitMaxWaitMs: 300_000 });
     const respond = createRespond({ pipeline, queues: crashing, llm, metrics, tables, model: 'gpt-4o-mini', budget: 4000, maxReplyTokens: 200, importance: true, summary: { triggerRatio: 0.7, keepMessages: 6 }, rateLimitMaxWaitMs: 300_000 });
     workers = [
       ...startWorkers({ ...common, queue: 'intent', process: (d, ctx) => classify(d, ctx) }),

@@ -22,7 +22,9 @@ describe(`load: ${SESSIONS} sessions × ${TURNS} turns with a response worker ki
       workers: { 'intent-worker': 1, 'response-worker': 2, 'summary-worker': 1 },
       env: {
         LLM_SIM_LATENCY_MS: '200', LLM_SIM_TOKENS_PER_SECOND: '0', TURNQ_WORKER_CONCURRENCY: String(CONCURRENCY),
-        TURNQ_LOCK_DURATION_MS: '3000', TURNQ_STALLED_INTERVAL_MS: '1000', TURNQ_JOB_BACKOFF_MS: '200',
+        // a lock a loaded 2-core box renews in time: at 3 s, jobs stalled twice under a load average of 60
+        // and failed for good; the killed worker's jobs still come back within ~12 s
+        TURNQ_LOCK_DURATION_MS: '10000', TURNQ_STALLED_INTERVAL_MS: '2000', TURNQ_JOB_BACKOFF_MS: '200',
         TURNQ_RECONCILE_INTERVAL_MS: '1000', TURNQ_RECONCILE_AFTER_MS: '5000',
       },
     });

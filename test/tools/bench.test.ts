@@ -11,7 +11,7 @@ describe('turnq bench --quick', () => {
 
   it('measures every section and writes bench.json with the four targets judged', async () => {
     const out = join(dir, 'bench.json');
-    const r = await runCli(['bench', '--quick', '--redis-url', process.env.REDIS_URL!, '--out', out], {}, 120_000);
+    const r = await runCli(['bench', '--quick', '--redis-url', process.env.REDIS_URL!, '--out', out], {}, 300_000);
     if (r.code !== 0) throw new Error(`exit ${r.code}\n${r.stdout}\n${r.stderr}`);
     const b = JSON.parse(readFileSync(out, 'utf8'));
 
@@ -41,5 +41,5 @@ describe('turnq bench --quick', () => {
     expect(b.targets.map((t: { name: string }) => t.name)).toEqual(['throughput', 'length', 'overhead', 'little']);
     for (const t of b.targets) expect(typeof t.pass).toBe('boolean');
     expect(r.stdout.match(/^ {2}(PASS|FAIL) {2}/gm)).toHaveLength(4);
-  }, 150_000);
+  }, 330_000);
 });

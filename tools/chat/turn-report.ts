@@ -8,13 +8,17 @@ import type { Session, Turn } from '#libs/session';
 const seconds = (ms: number): string => (ms >= 10_000 ? `${(ms / 1000).toFixed(1)} s` : `${(ms / 1000).toFixed(2)} s`);
 
 /**
- * The per-turn report of the origin design, on one line: what the classifier decided and how, where
- * the conversation state went, what the model was billed, how much of the history the prompt kept,
- * and where the time went.
+ * The per-turn report of the origin design, on one line: what the classifier decided and how, the
+ * user's sentiment (and the tone it set), where the conversation state went, what the model was
+ * billed, how much of the history the prompt kept, and where the time went.
  */
 export function turnReport(turn: Turn): string {
   const parts: string[] = [`turn ${turn.seq}`];
   if (turn.intent) parts.push(`intent ${turn.intent.label} (${turn.intent.method} ${turn.intent.confidence.toFixed(2)})`);
+  if (turn.sentiment) {
+    const tone = turn.context?.tone ? `, tone ${turn.context.tone.instruction}` : '';
+    parts.push(`sentiment ${turn.sentiment.label} ${turn.sentiment.intensity.toFixed(2)} (${turn.sentiment.method}${tone})`);
+  }
   if (turn.state) parts.push(turn.state.from === turn.state.to ? `state ${turn.state.to} (unchanged)` : `state ${turn.state.from} → ${turn.state.to}`);
   if (turn.usage) parts.push(`tokens ${turn.usage.promptTokens} prompt + ${turn.usage.completionTokens} reply = ${turn.usage.totalTokens}`);
   if (turn.context) {

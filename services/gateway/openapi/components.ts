@@ -21,7 +21,7 @@ function schemas(): Json {
   const responses = z.registry<{ id: string }>();
   const named: Array<[z.ZodType, string]> = [
     [res.session, 'Session'], [res.message, 'Message'], [res.messagePage, 'MessagePage'], [res.turn, 'Turn'],
-    [res.problem, 'Problem'], [res.statusEventData, 'StatusEventData'], [res.deltaEventData, 'DeltaEventData'],
+    [res.problem, 'Problem'], [res.statusEventData, 'StatusEventData'], [res.deltaEventData, 'DeltaEventData'], [res.goneEventData, 'GoneEventData'],
     [res.health, 'Health'], [res.readiness, 'Readiness'], [res.memory, 'Memory'], [res.memoryPage, 'MemoryPage'],
     [oai.chatCompletion, 'ChatCompletion'], [oai.chatCompletionChunk, 'ChatCompletionChunk'], [oai.model, 'Model'],
     [oai.modelList, 'ModelList'], [oai.openAiError, 'OpenAiError'],
@@ -70,9 +70,9 @@ const jsonData = (ref: string) => ({ type: 'string', contentMediaType: 'applicat
 
 /** One Server-Sent Event of a turn: `id:` counts from 1, `event:` names it, `data:` is JSON. */
 function turnEventSchema(): Json {
-  const event = (name: string, ref: string, description: string) => ({
-    type: 'object', required: ['id', 'event', 'data'], description,
-    properties: { id: { type: 'integer', minimum: 1 }, event: { const: name }, data: jsonData(ref) },
+  const event = (name: string, ref: string, description: string, withId = true) => ({
+    type: 'object', required: [...(withId ? ['id'] : []), 'event', 'data'], description,
+    properties: { ...(withId ? { id: { type: 'integer', minimum: 1 } } : {}), event: { const: name }, data: jsonData(ref) },
   });
   return {
     description: 'One event of `GET /v1/turns/{turnId}/events`, as the `id:`, `event:` and `data:` lines of a text/event-stream.',
@@ -80,6 +80,7 @@ function turnEventSchema(): Json {
       event('status', 'StatusEventData', 'The turn changed status or stage. `restarted: true`: the reply starts over; discard the deltas so far.'),
       event('delta', 'DeltaEventData', 'The next piece of the reply; the pieces joined equal the Turn\'s `response`.'),
       event('done', 'Turn', 'The last event: the ended Turn. The server closes the stream after it.'),
+      event('gone', 'GoneEventData', 'Instead of `done` when the turn\'s session was deleted or expired; it has no `id:` (it is not one of the turn\'s events). The server closes the stream after it.', false),
     ],
   };
 }

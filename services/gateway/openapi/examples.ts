@@ -18,16 +18,17 @@ export const session = {
 
 export const newSession = { ...session, state: 'greeting', stateHistory: [], messageCount: 0, totalTokens: 0, lastActivityAt: at(0), expiresAt: new Date(Date.UTC(2026, 0, 15, 10, 30, 0)).toISOString() };
 
-const turnBase = { turnId: ids.turn, sessionId: SID, seq: 1, stage: null, intent: null, state: null, response: null, usage: null, context: null, timings: null, error: null, model: null, startedAt: null, completedAt: null };
+const turnBase = { turnId: ids.turn, sessionId: SID, seq: 1, stage: null, intent: null, sentiment: null, state: null, response: null, usage: null, context: null, timings: null, error: null, model: null, startedAt: null, completedAt: null };
 
 export const queuedTurn = { ...turnBase, status: 'queued', input: 'Explain how a message queue works, step by step.', createdAt: at(1) };
 
 export const completedTurn = {
   ...turnBase, status: 'completed', input: '안녕하세요! 처음 뵙겠습니다.',
-  intent: { label: 'greeting', confidence: 1, method: 'keyword' }, state: { from: 'greeting', to: 'greeting' },
+  intent: { label: 'greeting', confidence: 1, method: 'keyword' }, sentiment: { label: 'positive', intensity: 0.33, method: 'keyword' },
+  state: { from: 'greeting', to: 'greeting' },
   response: '안녕하세요! 만나서 반갑습니다. 무엇을 도와드릴까요?',
   usage: { promptTokens: 61, completionTokens: 17, totalTokens: 78 },
-  context: { originalTokens: 61, keptTokens: 61, compressionRatio: 1, messagesTotal: 0, messagesKept: 0, summaryUsed: false, memories: 0 },
+  context: { originalTokens: 61, keptTokens: 61, compressionRatio: 1, messagesTotal: 0, messagesKept: 0, summaryUsed: false, tone: null, memories: 0 },
   timings: { queuedMs: 4, intentMs: 2, responseMs: 412, totalMs: 418 }, model: 'gpt-4o-mini',
   createdAt: at(1), startedAt: at(1), completedAt: at(2),
 };

@@ -133,7 +133,10 @@ export const nativePaths: Json = {
           blankContent: bad('body.content: must contain a non-whitespace character'),
           waitNotANumber: bad('query.wait: expected an integer from 0 to 60, got "abc"'),
         }),
-        404: ref('responses', 'SessionNotFound'),
+        404: {
+          description: 'No such session for this tenant; or, with `wait`, the session was deleted or expired while the turn ran (`turnId: no turn …`).',
+          ...json('Problem', { unknownSession: ex.problem(404, 'Not Found', `sessionId: no session "${ex.ids.unknownSession}"`) }, 'application/problem+json'),
+        },
         409: problems('The Idempotency-Key was used on this session for a different `content`.', {
           idempotencyConflict: ex.problem(409, 'Conflict', `header.Idempotency-Key: already used for turn ${ex.ids.turn} with a different content`),
         }),
@@ -167,7 +170,8 @@ export const nativePaths: Json = {
   '/v1/turns/{turnId}/events': {
     get: {
       operationId: 'streamTurnEvents', tags: ['Turns'], summary: 'Follow a turn as Server-Sent Events',
-      description: 'Events `status`, `delta` and last `done` (the ended Turn), each with an `id:` from 1 up by one; the server closes the stream after `done`. '
+      description: 'Events `status`, `delta` and last `done` (the ended Turn), each with an `id:` from 1 up by one; the server closes the stream after `done`, '
+        + 'or after `gone` (no `id:`) when the turn\'s session is deleted or expires first. '
         + 'Without Last-Event-ID every event from the first; with it every later one exactly once; after the end, the whole stream at once. '
         + 'Comment lines (`: keep-alive`) keep idle connections open. Each event is a TurnEvent.',
       parameters: [param('TurnId', unknownTurn), param('LastEventId'), param('LastEventIdQuery')],
