@@ -2,7 +2,7 @@ import { createServer } from 'node:net';
 import { freePort } from '#libs/redis';
 
 /** Where each worker serves /metrics unless told otherwise (the ports docker-compose and Prometheus use). */
-const DEFAULT_METRICS_PORTS: Readonly<Record<string, number>> = { 'intent-worker': 9101, 'response-worker': 9102, 'summary-worker': 9103 };
+const DEFAULT_METRICS_PORTS: Readonly<Record<string, number>> = { 'intent-worker': 9101, 'response-worker': 9102, 'summary-worker': 9103, 'memory-worker': 9104 };
 const DEFAULT_SIM_PORT = 8089;
 
 export interface StackPorts {

@@ -11,7 +11,7 @@ import { pickPorts } from './pick-ports';
  * metrics port (pick-ports.ts), so a second stack with another PORT and TURNQ_NAMESPACE starts beside
  * the first; the banner says where everything is.
  */
-const SERVICES = ['gateway', 'intent-worker', 'response-worker', 'summary-worker'] as const;
+const SERVICES = ['gateway', 'intent-worker', 'response-worker', 'summary-worker', 'memory-worker'] as const;
 
 async function main(): Promise<void> {
   const env: NodeJS.ProcessEnv = { ...process.env };

@@ -9,10 +9,11 @@ import { freePort } from '../libs/redis/spawn-redis';
  * the simulator, the gateway and any number of each worker. Tests kill and restart processes with
  * real signals through it. Logs go to files in `logDir` (printed on failure by `logs()`).
  */
-export type ServiceName = 'gateway' | 'intent-worker' | 'response-worker' | 'summary-worker' | 'llm-sim';
+export type ServiceName = 'gateway' | 'intent-worker' | 'response-worker' | 'summary-worker' | 'memory-worker' | 'llm-sim';
 
 export interface StackOptions {
-  workers?: Partial<Record<'intent-worker' | 'response-worker' | 'summary-worker', number>>;
+  /** Processes per worker service; the memory worker only runs when asked for (default 0). */
+  workers?: Partial<Record<'intent-worker' | 'response-worker' | 'summary-worker' | 'memory-worker', number>>;
   /** Env for every process (TURNQ_*, LLM_SIM_*). */
   env?: Record<string, string>;
   /** Env per service, on top of `env`. */

@@ -3,7 +3,7 @@ import { createPipelineStore, createSessionStore, type TurnRef } from '#libs/ses
 
 export const SAMPLE_INTENT = { label: 'greeting', confidence: 0.9, method: 'keyword' as const };
 export const SAMPLE_USAGE = { promptTokens: 10, completionTokens: 5, totalTokens: 15 };
-export const SAMPLE_CONTEXT = { originalTokens: 10, keptTokens: 10, compressionRatio: 1, messagesTotal: 0, messagesKept: 0, summaryUsed: false };
+export const SAMPLE_CONTEXT = { originalTokens: 10, keptTokens: 10, compressionRatio: 1, messagesTotal: 0, messagesKept: 0, summaryUsed: false, memories: 0 };
 
 /**
  * The session and pipeline stores on the test Redis, in a namespace of their own, with the steps the

@@ -23,6 +23,8 @@ export interface Config {
   intent: { keywordsPath: string | undefined; threshold: number };
   context: { importance: boolean };
   summary: { triggerRatio: number; keepMessages: number; maxTokens: number };
+  /** Per-user long-term memory: `enabled` false turns extraction and retrieval off. */
+  memory: { enabled: boolean; maxTokens: number; maxPerUser: number; embeddingModel: string };
   http: { host: string; port: number };
   /** 0 = any free port (logged at start). */
   metricsPort: number;
@@ -70,6 +72,7 @@ export function loadConfig(env: NodeJS.ProcessEnv, defaultMetricsPort = 0): Conf
     intent: { keywordsPath: e.TURNQ_INTENT_KEYWORDS, threshold: e.TURNQ_INTENT_THRESHOLD },
     context: { importance: e.TURNQ_CONTEXT_IMPORTANCE },
     summary: { triggerRatio: e.TURNQ_SUMMARY_TRIGGER_RATIO, keepMessages: e.TURNQ_SUMMARY_KEEP_MESSAGES, maxTokens: e.TURNQ_SUMMARY_MAX_TOKENS },
+    memory: { enabled: e.TURNQ_MEMORY === 'on', maxTokens: e.TURNQ_MEMORY_MAX_TOKENS, maxPerUser: e.TURNQ_MEMORY_MAX_PER_USER, embeddingModel: e.TURNQ_EMBEDDING_MODEL },
     http: { host: e.HOST, port: e.PORT },
     metricsPort: e.METRICS_PORT ?? defaultMetricsPort,
     logLevel: e.LOG_LEVEL,

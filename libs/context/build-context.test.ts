@@ -149,6 +149,7 @@ describe('buildContext', () => {
       messagesTotal: 4,
       messagesKept: 2,
       summaryUsed: false,
+      memories: 0,
     });
     expect(buildContext({ ...base, budget: 50 }).report).toMatchObject({ originalTokens: 50, keptTokens: 50, compressionRatio: 1 });
     // With a summary ("sys\n\n" + heading + "\n" + "sum") the original still counts the bare prompt and every message.

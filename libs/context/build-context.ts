@@ -5,6 +5,7 @@ import type { ContextInput, ContextResult } from './context-types';
 import { historyUnits, promptTokensOf } from './history-units';
 import { selectByImportance, selectNewestFirst } from './select-history';
 
+const MEMORY_HEADING = 'What you remember about this user from earlier conversations (it may be out of date; use it only where it helps):';
 const SUMMARY_HEADING = 'Summary of the earlier conversation (those messages are not repeated below):';
 
 /**
@@ -15,12 +16,18 @@ const SUMMARY_HEADING = 'Summary of the earlier conversation (those messages are
  */
 export function buildContext(input: ContextInput): ContextResult {
   const summary = input.summary?.trim() ? input.summary : null;
-  const systemText = summary === null ? input.systemPrompt : joinSummary(input.systemPrompt, summary);
-  const systemTokens = systemMessageTokens(systemText, input.count);
+  const withMemories = (memoryLines: string[]) =>
+    memoryLines.length === 0 ? input.systemPrompt : joinBlock(input.systemPrompt, `${MEMORY_HEADING}\n${memoryLines.join('\n')}`);
+  const compose = (memoryLines: string[]) => (summary === null ? withMemories(memoryLines) : joinSummary(withMemories(memoryLines), summary));
+  const bareTokens = systemMessageTokens(compose([]), input.count);
   const newTurnMessageTokens = messageTokensFromContent(input.newTurnTokens, 'user');
+  const bareFixed = bareTokens + newTurnMessageTokens + REPLY_PRIMER_TOKENS;
+  if (bareFixed > input.budget) throw new ContextOverflowError(bareFixed, input.budget);
 
+  const mem = placeMemories(input, compose, bareTokens, Math.min(input.memories?.maxTokens ?? 0, input.budget - bareFixed));
+  const systemText = mem.systemText;
+  const systemTokens = bareTokens + mem.tokens;
   const fixedTokens = systemTokens + newTurnMessageTokens + REPLY_PRIMER_TOKENS;
-  if (fixedTokens > input.budget) throw new ContextOverflowError(fixedTokens, input.budget);
 
   const units = historyUnits(input.history);
   const room = input.budget - fixedTokens;
@@ -36,7 +43,7 @@ export function buildContext(input: ContextInput): ContextResult {
   const total = input.totalHistory ?? { messages: input.history.length, tokens: sumTokens(input.history) };
   const historyOverhead = messageTokensFromContent(0, 'user');
   const originalTokens =
-    (summary === null ? systemTokens : systemMessageTokens(input.systemPrompt, input.count)) +
+    (summary === null ? systemTokens : systemMessageTokens(withMemories(mem.lines), input.count)) +
     total.tokens +
     total.messages * historyOverhead +
     newTurnMessageTokens +
@@ -46,6 +53,7 @@ export function buildContext(input: ContextInput): ContextResult {
     messages,
     promptTokens: keptTokens,
     keptIds: keptMessages.map((m) => m.id),
+    memories: { placed: mem.placed, tokens: mem.tokens },
     report: {
       originalTokens,
       keptTokens,
@@ -53,8 +61,44 @@ export function buildContext(input: ContextInput): ContextResult {
       messagesTotal: total.messages,
       messagesKept: keptMessages.length,
       summaryUsed: summary !== null,
+      memories: mem.placed.length,
     },
   };
+}
+
+/**
+ * Memories best first while the system message grows by at most `cap` tokens. Each line is costed on
+ * its own first (cheap), then the composed system text is counted exactly, dropping the last line
+ * placed while the join made it cost more than the lines did.
+ */
+function placeMemories(input: ContextInput, compose: (lines: string[]) => string, bareTokens: number, cap: number):
+  { systemText: string; lines: string[]; placed: number[]; tokens: number } {
+  const none = { systemText: compose([]), lines: [], placed: [], tokens: 0 };
+  const texts = input.memories?.texts ?? [];
+  if (texts.length === 0 || cap <= 0) return none;
+  const lines: string[] = [];
+  const placed: number[] = [];
+  let estimate = input.count(MEMORY_HEADING) + 2;
+  texts.forEach((text, i) => {
+    const line = `- ${text.replace(/\s+/g, ' ').trim()}`;
+    const cost = input.count(line) + 1;
+    if (estimate + cost > cap) return;
+    lines.push(line);
+    placed.push(i);
+    estimate += cost;
+  });
+  while (lines.length > 0) {
+    const systemText = compose(lines);
+    const tokens = systemMessageTokens(systemText, input.count) - bareTokens;
+    if (tokens <= cap) return { systemText, lines, placed, tokens };
+    lines.pop();
+    placed.pop();
+  }
+  return none;
+}
+
+function joinBlock(systemPrompt: string, block: string): string {
+  return systemPrompt.trim() === '' ? block : `${systemPrompt}\n\n${block}`;
 }
 
 // The summary rides in the system message: a second system message mid-conversation is handled

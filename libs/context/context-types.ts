@@ -32,6 +32,12 @@ export interface ContextInput {
    * figure; `tokens` is content tokens like HistoryMessage.tokens. Default: `history`.
    */
   totalHistory?: { messages: number; tokens: number };
+  /**
+   * The user's long-term memories, best first, and the most tokens they may add to the prompt. They go
+   * into the system message after the system prompt and before the summary, only into room left once
+   * the system prompt, the summary and the new turn are counted, and before any history.
+   */
+  memories?: { texts: string[]; maxTokens: number };
 }
 
 export interface ContextReport {
@@ -44,6 +50,8 @@ export interface ContextReport {
   messagesTotal: number;
   messagesKept: number;
   summaryUsed: boolean;
+  /** Long-term memories placed in the prompt. */
+  memories: number;
 }
 
 export interface ContextResult {
@@ -54,4 +62,6 @@ export interface ContextResult {
   report: ContextReport;
   /** Ids of the history messages included, chronological. */
   keptIds: string[];
+  /** Which of `input.memories.texts` were placed (indexes), and the tokens they added. */
+  memories: { placed: number[]; tokens: number };
 }

@@ -3,7 +3,8 @@ import type { ChatCompletionCreateParamsBase } from 'openai/resources/chat/compl
 import { LlmError } from './llm-error';
 import { isQuotaExhausted, retryAfterMs } from './rate-limit-hints';
 import { createStreamChat } from './stream-chat';
-import type { CompleteRequest, CompleteResult, Llm, LlmUsage, StreamRequest, StreamResult } from './types';
+import { embeddingVector } from './embedding-vector';
+import type { CompleteRequest, CompleteResult, EmbedRequest, EmbedResult, Llm, LlmUsage, StreamRequest, StreamResult } from './types';
 
 export interface LlmOptions {
   apiKey: string;
@@ -82,6 +83,18 @@ export function createLlm(opts: LlmOptions): Llm {
       if (!finished) throw new LlmError('connection', 'the model stream ended before the reply was finished');
       const [usage, usageEstimated] = usageOf(req, text, reported);
       return { text, usage, usageEstimated, model, timeToFirstTokenMs: ttft };
+    },
+
+    async embed(req: EmbedRequest): Promise<EmbedResult> {
+      try {
+        // base64 asked for explicitly: the SDK then hands the float32 bytes over as they came, undecoded
+        const res = await client.embeddings.create({ model: req.model, input: req.input, encoding_format: 'base64' }, { signal: req.signal });
+        const vectors = [...res.data].sort((a, b) => a.index - b.index).map((d) => embeddingVector(d.embedding as unknown as string | number[]));
+        if (vectors.length !== req.input.length) throw new LlmError('bad_request', `the embedding model returned ${vectors.length} vectors for ${req.input.length} inputs`);
+        return { vectors, usage: { promptTokens: res.usage?.prompt_tokens ?? 0 }, model: res.model || req.model };
+      } catch (err) {
+        throw translate(err);
+      }
     },
   };
 }

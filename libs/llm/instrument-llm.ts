@@ -28,5 +28,10 @@ export function instrumentLlm(llm: Llm, metrics: Metrics): Llm {
     stream: (req) => observe(req, () => llm.stream(req), (r) => {
       if (r.timeToFirstTokenMs !== null) metrics.llmTimeToFirstToken.observe({ model: req.model }, r.timeToFirstTokenMs / 1000);
     }),
+    embed: (req) => observe({ model: req.model, operation: 'embed', messages: [] },
+      async () => {
+        const r = await llm.embed(req);
+        return { ...r, usage: { promptTokens: r.usage.promptTokens, completionTokens: 0 } };
+      }).then((r) => ({ vectors: r.vectors, model: r.model, usage: { promptTokens: r.usage.promptTokens } })),
   };
 }

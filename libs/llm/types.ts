@@ -7,7 +7,8 @@ export interface ChatMessage {
   name?: string;
 }
 
-export type LlmOperation = 'chat' | 'classify' | 'summarize';
+/** `extract`: the memory worker's extraction call; `embed`: embeddings for memory retrieval. */
+export type LlmOperation = 'chat' | 'classify' | 'summarize' | 'extract' | 'embed';
 
 export interface LlmUsage {
   promptTokens: number;
@@ -44,7 +45,21 @@ export interface StreamResult extends CompleteResult {
   timeToFirstTokenMs: number | null;
 }
 
+export interface EmbedRequest {
+  model: string;
+  input: string[];
+  signal?: AbortSignal;
+}
+
+export interface EmbedResult {
+  /** One per input, in order, unit length (cosine similarity is then a dot product). */
+  vectors: Float32Array[];
+  usage: { promptTokens: number };
+  model: string;
+}
+
 export interface Llm {
   complete(req: CompleteRequest): Promise<CompleteResult>;
   stream(req: StreamRequest): Promise<StreamResult>;
+  embed(req: EmbedRequest): Promise<EmbedResult>;
 }

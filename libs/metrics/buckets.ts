@@ -32,6 +32,9 @@ export const buckets = {
    */
   http: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 20, 30, 45, 60, 90],
 
+  /** Memory retrieval: 5 ms (the target p99) is a boundary. */
+  memoryRetrieval: [0.0005, 0.001, 0.002, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 1],
+
   /** kept / original context tokens: 1 means nothing was dropped or summarized. */
   compressionRatio: [0.05, 0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9, 0.95, 1],
 } as const satisfies Record<string, readonly number[]>;

@@ -26,6 +26,14 @@ export interface Metrics {
   sessionsCreated: Counter<string>;
   /** Beyond the contract's table: jobs BullMQ found active without a lock and moved back to wait. */
   jobsStalled: Counter<'queue'>;
+  /** Memory jobs by outcome (labelValues.memoryExtractionOutcome). */
+  memoryExtractions: Counter<'outcome'>;
+  /** Beyond the contract: memories added, updated and evicted by memory jobs. */
+  memoryChanges: Counter<'op'>;
+  /** Reading and ranking a user's memories in the response stage (the embedding call excluded). */
+  memoryRetrieval: Histogram<string>;
+  /** Tokens of memories placed in reply prompts. */
+  memoryTokens: Counter<string>;
 }
 
 export interface CreateMetricsOptions {
@@ -88,5 +96,9 @@ export function createMetrics(opts: CreateMetricsOptions = { service: 'turnq' })
     // Unlabeled, so it is exported as 0 from the start and increase() also counts a process's first session.
     sessionsCreated: counter('turnq_sessions_created_total', 'Sessions created through the API.', []),
     jobsStalled: counter('turnq_jobs_stalled_total', 'Jobs whose lock expired while active (worker died or blocked), counted by the worker that detected it.', ['queue']),
+    memoryExtractions: counter('turnq_memory_extractions_total', 'Memory jobs (one per turn of a session with a user), by outcome.', ['outcome']),
+    memoryChanges: counter('turnq_memory_changes_total', 'Memories added, updated (superseding an older text) or evicted at the per-user cap by memory jobs.', ['op']),
+    memoryRetrieval: histogram('turnq_memory_retrieval_seconds', "Reading and ranking a user's memories for one reply prompt.", [], buckets.memoryRetrieval),
+    memoryTokens: counter('turnq_memory_tokens_total', 'Tokens of memories placed in reply prompts.', []),
   };
 }

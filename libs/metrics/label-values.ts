@@ -12,7 +12,7 @@ export const labelValues = {
   stage: ['intent', 'response', 'summary'],
 
   /** `operation` of the LLM metrics. */
-  llmOperation: ['chat', 'classify', 'summarize'],
+  llmOperation: ['chat', 'classify', 'summarize', 'extract', 'embed'],
 
   /**
    * turnq_llm_request_duration_seconds `outcome`: one observation per HTTP attempt, `error` whenever
@@ -46,6 +46,16 @@ export const labelValues = {
    * turnq_queue_jobs `state`: BullMQ's getJobCounts() keys, set at scrape time by one process (the
    * gateway) through setCollector, because BullMQ's own exporter fails `promtool check metrics`.
    */
+  /**
+   * turnq_memory_extractions_total `outcome`: `changed` (memories added or updated), `unchanged` (nothing
+   * worth keeping, or only repeats), `skipped` (the turn did not complete, or was applied already),
+   * `failed` (no attempt left).
+   */
+  memoryExtractionOutcome: ['changed', 'unchanged', 'skipped', 'failed'],
+
+  /** turnq_memory_changes_total `op`. */
+  memoryChangeOp: ['add', 'update', 'evict'],
+
   queueState: ['waiting', 'active', 'delayed', 'prioritized', 'waiting-children', 'completed', 'failed'],
 } as const;
 

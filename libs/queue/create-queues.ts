@@ -1,7 +1,7 @@
 import { Queue, type JobsOptions } from 'bullmq';
 import type { Redis } from 'ioredis';
 import { partitionTag } from '#libs/session';
-import { QUEUE_NAMES, summaryJobId, turnJobId, type QueueName, type SummaryJob, type TurnJob, type TurnStage } from './job-schemas';
+import { QUEUE_NAMES, memoryJobId, summaryJobId, turnJobId, type MemoryJob, type QueueName, type SummaryJob, type TurnJob, type TurnStage } from './job-schemas';
 
 /**
  * Entries kept in each queue's BullMQ events stream (BullMQ's default is 10,000). turnq reads none of
@@ -65,6 +65,10 @@ export function createQueues(opts: QueueOptions) {
     /** At most one summary job per session is waiting at a time. */
     async addSummary(job: SummaryJob): Promise<void> {
       await get('summary', job.partition).add('summary', job, { ...jobOptions, attempts: 3, deduplication: { id: summaryJobId(job.sessionId) } });
+    },
+    /** Same id for the same turn: adding it again (a retried response stage) is harmless while it exists. */
+    async addMemory(job: MemoryJob): Promise<void> {
+      await get('memory', job.partition).add('memory', job, { ...turnJobOptions, jobId: memoryJobId(job.turnId) });
     },
     async close(): Promise<void> {
       await Promise.all([...queues.values()].map((q) => q.close()));

@@ -3,7 +3,7 @@ import { z } from 'zod';
 /** The stages a turn's jobs pass through, each its own queue and worker service. */
 export const TURN_STAGES = ['intent', 'response'] as const;
 export type TurnStage = (typeof TURN_STAGES)[number];
-export const QUEUE_NAMES = ['intent', 'response', 'summary'] as const;
+export const QUEUE_NAMES = ['intent', 'response', 'summary', 'memory'] as const;
 export type QueueName = (typeof QUEUE_NAMES)[number];
 
 export const turnJobSchema = z.object({
@@ -20,6 +20,21 @@ export const summaryJobSchema = z.object({
 }).strict();
 export type SummaryJob = z.infer<typeof summaryJobSchema>;
 
+/**
+ * One per turn of a session with a user and memory on. It lives in the USER's partition's queue (its
+ * worker writes there). `used`: the memories placed in the turn's prompt, marked used when it applies.
+ */
+export const memoryJobSchema = z.object({
+  tenant: z.string().min(1).max(64),
+  userId: z.string().min(1).max(128),
+  sessionId: z.string().regex(/^ses_[0-9A-Za-z]{20}$/),
+  turnId: z.string().regex(/^trn_[0-9A-Za-z]{20}_[1-9][0-9]*$/),
+  partition: z.number().int().min(0),
+  used: z.array(z.string().regex(/^mem_[A-Za-z0-9_-]{20}$/)).max(200),
+}).strict();
+export type MemoryJob = z.infer<typeof memoryJobSchema>;
+
 /** Deterministic ids: adding the same turn's job twice is harmless while the job exists. */
 export const turnJobId = (turnId: string): string => `turn-${turnId}`;
 export const summaryJobId = (sessionId: string): string => `summary-${sessionId}`;
+export const memoryJobId = (turnId: string): string => `memory-${turnId}`;

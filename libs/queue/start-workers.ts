@@ -17,7 +17,8 @@ export interface WorkerOptions<T> {
   stalledIntervalMs: number;
   logger: Logger;
   metrics: Metrics;
-  process(data: T, ctx: { job: Job; worker: Worker; signal: AbortSignal; logger: Logger }): Promise<void>;
+  /** `token`: the job's lock token, for a processor that moves its job (moveToDelayed). */
+  process(data: T, ctx: { job: Job; worker: Worker; signal: AbortSignal; logger: Logger; token?: string }): Promise<void>;
 }
 
 /** The abort reason of jobs still running when a worker's shutdown grace period is over. */
@@ -40,7 +41,7 @@ export function startWorkers<T>(o: WorkerOptions<T>): Worker[] {
       const data = parsed.data as T & { turnId?: string; sessionId?: string };
       const logger = o.logger.child({ jobId: job.id, turnId: data.turnId, sessionId: data.sessionId, attempt: job.attemptsMade + 1 });
       try {
-        await o.process(parsed.data, { job, worker, signal: signal ?? new AbortController().signal, logger });
+        await o.process(parsed.data, { job, worker, signal: signal ?? new AbortController().signal, logger, token });
       } catch (err) {
         if (signal?.aborted && signal.reason === SHUTDOWN && token) {
           await job.moveToWait(token);

@@ -14,7 +14,7 @@ export interface WorkerServiceContext {
 }
 
 export interface WorkerServiceSpec {
-  service: 'intent-worker' | 'response-worker' | 'summary-worker';
+  service: 'intent-worker' | 'response-worker' | 'summary-worker' | 'memory-worker';
   defaultMetricsPort: number;
   /** Runs the reconciler in this process too (any replica may; it is idempotent). */
   reconcile: boolean;

@@ -1,6 +1,6 @@
 import { messageIdOf, turnIdOf } from './ids';
 import type { TurnRecord } from './record-fields';
-import type { Message, Session, StateChange, StoredMessage, StreamEvent, Turn, TurnStage, TurnStatus } from './session-types';
+import type { ContextReport, Message, Session, StateChange, StoredMessage, StreamEvent, Turn, TurnStage, TurnStatus } from './session-types';
 
 const iso = (ms: number | string | undefined | null): string | null => {
   const n = Number(ms);
@@ -26,6 +26,7 @@ export function decodeSession(flat: string[], pending: number, history: string[]
     summary: summaryCovers > 0 ? { text: r.sumt ?? '', tokens: Number(r.sumk ?? 0), coversMessages: summaryCovers } : null,
     pendingTurns: pending,
     metadata: json<Record<string, string>>(r.md) ?? {},
+    memory: Boolean(r.user) && r.mem !== '0',
     systemPrompt: r.sp || null,
     createdAt: iso(r.ca)!,
     lastActivityAt: iso(lastActivity)!,
@@ -51,7 +52,8 @@ export function decodeTurn(sessionId: string, seq: number, r: TurnRecord): Turn 
     state: stt ? { from: sf, to: stt } : null,
     response: completed ? out : null,
     usage: completed ? json(us) : null,
-    context: completed ? json(cx) : null,
+    // turns completed before memories existed placed none
+    context: completed ? { memories: 0, ...json<ContextReport>(cx) } as ContextReport : null,
     timings: completed
       ? { queuedMs: n(sa) - n(ca), intentMs: n(ia) - n(sa), responseMs: n(ea) - n(ia), totalMs: n(ea) - n(ca) }
       : null,

@@ -20,6 +20,8 @@ export interface ResponseSnapshot {
   /** The session's recent sentiment marks, newest last (- negative, 0 neutral, + positive). */
   sentimentTrend: string;
   /** The newest unsummarized messages (a bounded pool), chronological. */
+  /** The user whose long-term memory this turn feeds and uses; null without a userId or with "memory": false. */
+  memoryUser: { tenant: string; userId: string } | null;
   history: StoredMessage[];
   /** The id the attempt's first delta gets (deltas are fenced on it, see DELTA). */
   nextEventId: number;
@@ -59,7 +61,7 @@ export function createPipelineStore(opts: StoreOptions) {
     async beginResponse(t: TurnRef, pool: { maxTokens: number; maxMessages: number }): Promise<ResponseSnapshot | 'stale' | 'gone'> {
       const r = await scripts.beginResponse(...args(t.sessionId), t.seq, pool.maxTokens, pool.maxMessages);
       if (r[0] !== 'ok') return r[0] as 'stale' | 'gone';
-      const [, attempt, input, sp, state, sumt, sumk, covers, mc, tt, it, first, events, se, trend] = r;
+      const [, attempt, input, sp, state, sumt, sumk, covers, mc, tt, it, first, events, se, trend, tenant, user, mem] = r;
       const firstIndex = Number(first);
       return {
         attempt: Number(attempt),
@@ -72,7 +74,8 @@ export function createPipelineStore(opts: StoreOptions) {
         intent: it ? (JSON.parse(String(it)) as IntentRecord) : null,
         sentiment: se ? (JSON.parse(String(se)) as SentimentRecord) : null,
         sentimentTrend: String(trend),
-        history: (r.slice(15) as string[]).map((raw, i) => decodeStored(t.sessionId, firstIndex + i + 1, raw)),
+        memoryUser: user && mem !== '0' ? { tenant: String(tenant), userId: String(user) } : null,
+        history: (r.slice(18) as string[]).map((raw, i) => decodeStored(t.sessionId, firstIndex + i + 1, raw)),
         nextEventId: Number(events) + 1,
       };
     },

@@ -11,6 +11,7 @@
  *   mc       messages in the history        tt       their total tokens
  *   sumt     summary text                   sumk     summary tokens
  *   sumc     messages the summary covers    sumtt    tokens of the messages it covers
+ *   mem      '0': the session opted out of long-term memory ("memory": false); absent: takes part
  *   snt      sentiment trend: a mark per turn (- negative, 0 neutral, + positive), the last five, newest last
  *
  * Turn hash (KEYS[3]), fields `<seq>:<code>`:

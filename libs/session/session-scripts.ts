@@ -242,7 +242,7 @@ return {'ok'}
  */
 export const BEGIN_RESPONSE = `${PRELUDE}
 local seq = ARGV[4]
-local s = redis.call('HMGET', KEYS[1], 'sp', 'state', 'sumt', 'sumk', 'sumc', 'mc', 'tt', 'act', 'snt')
+local s = redis.call('HMGET', KEYS[1], 'sp', 'state', 'sumt', 'sumk', 'sumc', 'mc', 'tt', 'act', 'snt', 'tenant', 'user', 'mem')
 if s[8] ~= seq then return {'gone'} end
 local f = redis.call('HMGET', KEYS[3], seq .. ':st', seq .. ':sg', seq .. ':in', seq .. ':it', seq .. ':se')
 if f[1] ~= 'running' then return {'gone'} end
@@ -267,7 +267,8 @@ while idx >= covers and #picked < maxMsg and tokens < maxTok do
   end
   idx = lo - 1
 end
-local out = {'ok', attempt, f[3], s[1] or '', s[2], s[3] or '', tonumber(s[4] or '0'), covers, count, tonumber(s[7] or '0'), f[4] or '', first, redis.call('LLEN', evp .. seq), f[5] or '', s[9] or ''}
+local out = {'ok', attempt, f[3], s[1] or '', s[2], s[3] or '', tonumber(s[4] or '0'), covers, count, tonumber(s[7] or '0'), f[4] or '', first, redis.call('LLEN', evp .. seq), f[5] or '', s[9] or '',
+  s[10] or '', s[11] or '', s[12] or ''}
 for j = #picked, 1, -1 do table.insert(out, picked[j]) end
 return out
 `;

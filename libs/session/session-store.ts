@@ -13,7 +13,7 @@ export interface StoreOptions {
   /** How long a script whose reply was lost is re-run (session-scripts-client.ts); defaults there. */
   retry?: RetryOptions;
 }
-export interface NewSession { userId?: string; systemPrompt?: string; metadata?: Record<string, string> }
+export interface NewSession { userId?: string; systemPrompt?: string; metadata?: Record<string, string>; memory?: boolean }
 export interface TurnRef { sessionId: string; seq: number; turnId: string; partition: number }
 
 export type SubmitResult =
@@ -68,6 +68,7 @@ export function createSessionStore(opts: StoreOptions) {
       const fields: Record<string, string | number> = {
         id, tenant, state: 'greeting', ca: now, la: now, mc: 0, tt: 0, seq: 0,
         user: input.userId ?? '', sp: input.systemPrompt ?? '', md: JSON.stringify(input.metadata ?? {}),
+        ...(input.memory === false ? { mem: 0 } : {}),
       };
       const tx = redis.multi().hset(key, fields);
       if (ttlSeconds > 0) tx.expire(key, ttlSeconds);

@@ -17,6 +17,8 @@ export interface Session {
   summary: { text: string; tokens: number; coversMessages: number } | null;
   pendingTurns: number;
   metadata: Record<string, string>;
+  /** Whether the session's turns feed and use the user's long-term memory: a userId, and not "memory": false. */
+  memory: boolean;
   systemPrompt: string | null;
   createdAt: string;
   lastActivityAt: string;
@@ -39,6 +41,8 @@ export interface Usage { promptTokens: number; completionTokens: number; totalTo
 export interface ContextReport {
   originalTokens: number; keptTokens: number; compressionRatio: number;
   messagesTotal: number; messagesKept: number; summaryUsed: boolean;
+  /** Long-term memories placed in the prompt. */
+  memories: number;
   /** The tone instruction added after the state prompt for a negative turn (response-worker), or null. */
   tone?: { instruction: string; negativeRun: number } | null;
 }

@@ -8,6 +8,7 @@ import { adminQueuesRouter } from './routes/admin-queues';
 import { apiDocsRouter } from './routes/api-docs';
 import { chatCompletionsRouter } from './routes/chat-completions';
 import { healthRouter } from './routes/health';
+import { memoriesRouter } from './routes/memories';
 import { playgroundRouter } from './routes/playground';
 import { sessionsRouter } from './routes/sessions';
 import { turnEventsRouter } from './routes/turn-events';
@@ -41,6 +42,7 @@ export function createApp(deps: GatewayDeps): Express {
   app.use(sessionsRouter(deps));
   app.use(turnsRouter(deps));
   app.use(turnEventsRouter(deps));
+  app.use(memoriesRouter(deps));
   app.use((req, _res, next) => next(noRoute(req)));
   app.use(problemHandler(deps.logger));
   return app;

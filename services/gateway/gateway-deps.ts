@@ -1,5 +1,6 @@
 import type { Redis } from 'ioredis';
 import type { Logger } from '#libs/logger';
+import type { MemoryStore } from '#libs/memory';
 import type { Metrics } from '#libs/metrics';
 import type { Queues } from '#libs/queue';
 import type { SessionStore } from '#libs/session';
@@ -9,6 +10,8 @@ import type { EventHub } from './event-hub';
 export interface GatewayDeps {
   redis: Redis;
   store: SessionStore;
+  /** Users' long-term memory; `embed` turns a text into its unit vector (TURNQ_EMBEDDING_MODEL). */
+  memory: { store: MemoryStore; embed(text: string): Promise<Float32Array> };
   queues: Queues;
   hub: EventHub;
   metrics: Metrics;

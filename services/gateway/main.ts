@@ -1,6 +1,8 @@
 import type { Server } from 'node:http';
 import { loadConfig, ConfigError } from '#libs/config';
+import { createLlm } from '#libs/llm';
 import { createLogger } from '#libs/logger';
+import { createMemoryStore } from '#libs/memory';
 import { createMetrics } from '#libs/metrics';
 import { createQueues } from '#libs/queue';
 import { createRedis } from '#libs/redis';
@@ -22,8 +24,14 @@ async function main(): Promise<void> {
   const store = createSessionStore({ redis, namespace: config.namespace, partitions: config.partitions, ttlSeconds: config.sessionTtlSeconds });
   const queues = createQueues({ connection: redis, namespace: config.namespace, partitions: config.partitions, attempts: config.jobs.attempts, backoffMs: config.jobs.backoffMs, sessionTtlSeconds: config.sessionTtlSeconds });
   const hub = await createEventHub(subscriber, config.namespace);
+  // the gateway calls a model for one thing only: the embedding of a memory added by hand
+  const embedder = createLlm({ apiKey: config.llm.apiKey, baseURL: config.llm.baseURL, timeoutMs: config.llm.timeoutMs, countPrompt: () => 0, countText: () => 0 });
+  const memory = {
+    store: createMemoryStore({ redis, namespace: config.namespace, partitions: config.partitions, maxPerUser: config.memory.maxPerUser }),
+    embed: async (text: string) => (await embedder.embed({ model: config.memory.embeddingModel, input: [text] })).vectors[0],
+  };
   const app = createApp({
-    redis, store, queues, hub, metrics, logger, apiKeys: config.apiKeys, adminKey: config.adminKey, maxPendingTurns: config.maxPendingTurns,
+    redis, store, memory, queues, hub, metrics, logger, apiKeys: config.apiKeys, adminKey: config.adminKey, maxPendingTurns: config.maxPendingTurns,
     rateLimitPerMinute: config.rateLimitPerMinute, namespace: config.namespace, partitions: config.partitions,
     replyModel: config.models.reply,
   });

@@ -25,6 +25,8 @@ export const createSessionBody = z.strictObject({
   userId: text(1, 128).optional().meta({ description: 'Your id for the end user; 1–128 characters.' }),
   systemPrompt: text(0, 8000).optional().meta({ description: 'Comes first in every prompt of this session, before the state prompt.' }),
   metadata: metadata.optional(),
+  memory: z.boolean({ error: 'expected true or false' }).optional()
+    .meta({ description: "false: this session's turns neither feed nor use the user's long-term memory." }),
 }, { error: 'expected an object' });
 
 /** Content that is only whitespace would be sent to the model as an empty question: refused before anything is stored. */
@@ -50,6 +52,21 @@ export const messagesQuery = z.object({
 });
 
 export const idempotencyKey = text(1, 128);
+
+export const userIdParam = text(1, 128).meta({ description: 'Your id for the end user; 1–128 characters. The user is this id within your tenant.' });
+
+export const memoryKind = z.enum(['profile', 'preference', 'fact'], { error: 'expected one of profile, preference, fact' });
+
+export const addMemoryBody = z.strictObject({
+  text: text(1, 2000).meta({ description: 'What to remember about the user: 1–2000 characters.' }),
+  kind: memoryKind.default('fact').meta({ description: 'profile (who the user is), preference (likes, diet, how to answer) or fact.' }),
+}, { error: 'expected an object' });
+
+export const memoriesQuery = z.object({
+  limit: integer(1, 200).default(50).meta({ description: 'Memories per page.' }),
+  before: z.string().min(1, 'must be a memory id').max(200, 'must be a memory id').optional()
+    .meta({ description: "A page's `nextBefore`: the page of memories older than this one." }),
+});
 
 /** Parses or throws a 400 whose detail names the offending field and says what was expected. */
 export function parseOr400<T>(schema: ZodType<T>, value: unknown, where: string): T {

@@ -24,6 +24,7 @@ export const session = z.object({
   summary: z.object({ text: z.string(), tokens: count, coversMessages: count.meta({ description: 'The oldest this many messages are folded into the summary.' }) }).nullable(),
   pendingTurns: count.meta({ description: 'Queued turns, not counting the running one.' }),
   metadata: z.record(z.string(), z.string()),
+  memory: z.boolean().meta({ description: 'Whether the turns feed and use the user\'s long-term memory: a userId, and not created with "memory": false.' }),
   systemPrompt: z.string().nullable(),
   createdAt: time,
   lastActivityAt: time,
@@ -38,6 +39,22 @@ export const message = z.object({
   tokens: count,
   createdAt: time,
   summarized: z.boolean().meta({ description: 'True once a stored summary covers it; it then stays out of later prompts.' }),
+});
+
+export const memory = z.object({
+  id: z.string().meta({ description: 'Starts with `mem_`.' }),
+  userId: z.string(),
+  text: z.string(),
+  kind: z.enum(['profile', 'preference', 'fact']),
+  createdAt: time,
+  updatedAt: time,
+  sourceTurnId: z.string().nullable().meta({ description: 'The turn it was extracted from (or last updated by); null when added by hand.' }),
+  supersedes: z.array(z.object({ text: z.string(), until: time })).meta({ description: 'What it said before, oldest first, each with when it stopped being true.' }),
+});
+
+export const memoryPage = z.object({
+  memories: z.array(memory).meta({ description: 'Newest first.' }),
+  nextBefore: z.string().nullable().meta({ description: 'Pass as `before` for the older page; null on the last page.' }),
 });
 
 export const messagePage = z.object({
@@ -69,6 +86,7 @@ export const turn = z.object({
     messagesTotal: count, messagesKept: count, summaryUsed: z.boolean(),
     tone: z.object({ instruction: z.enum(['negative', 'negative_run']), negativeRun: z.int().min(1) }).nullable().optional()
       .meta({ description: 'The tone instruction added after the state prompt for a negative turn (a run: two or more in a row); null when none.' }),
+    memories: count.meta({ description: 'Long-term memories of the user placed in the prompt.' }),
   }).nullable().meta({ description: 'How the prompt was fitted into TURNQ_MAX_CONTEXT_TOKENS.' }),
   timings: z.object({ queuedMs: z.number(), intentMs: z.number(), responseMs: z.number(), totalMs: z.number() }).nullable(),
   error: z.object({

@@ -2,6 +2,7 @@ import { type IncomingMessage, type Server, type ServerResponse, createServer } 
 import type { Logger } from 'pino';
 import { cachedCounter, chatPromptTokens, tokenCounter, type TokenCounter } from '#libs/tokens';
 import { answerJson, answerStream } from './answer-completion';
+import { answerEmbeddings } from './answer-embeddings';
 import { parseChatRequest } from './chat-request';
 import { fitToMaxTokens } from './fit-to-max-tokens';
 import { badRequest, notFound, rateLimited, sendError, sendJson, serverError } from './openai-error';
@@ -84,9 +85,19 @@ export function createSimServer(opts: SimServerOptions): Server {
     else answerJson(res, answer);
   }
 
+  function embeddings(res: ServerResponse, body: unknown): void {
+    const done = answerEmbeddings(res, body, counterFor);
+    if (!done.ok) return;
+    requests.add({
+      at: new Date().toISOString(), model: done.model, messages: done.inputs.map((content) => ({ role: 'user', content })), maxTokens: null,
+      stream: false, json: false, promptTokens: done.promptTokens, kind: 'embed', outcome: 'completed', completionTokens: null,
+    });
+  }
+
   function route(req: IncomingMessage, res: ServerResponse, path: string, query: URLSearchParams, body: unknown): void {
     const key = `${req.method} ${path}`;
     if (key === 'POST /v1/chat/completions') return chatCompletions(res, body);
+    if (key === 'POST /v1/embeddings') return embeddings(res, body);
     if (key === 'GET /healthz') return sendJson(res, 200, { status: 'ok' });
     if (key === 'GET /v1/models') return sendJson(res, 200, { object: 'list', data: LISTED_MODELS.map(modelObject) });
     if (req.method === 'GET' && path.startsWith('/v1/models/')) return sendJson(res, 200, modelObject(decodeURIComponent(path.slice(11))));

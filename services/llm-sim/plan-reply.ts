@@ -4,8 +4,9 @@ import { chatReply } from './chat-reply';
 import { asksForSentiment, classify, looksLikeClassification, offeredLabels, sentimentOf } from './classify-reply';
 import { type Random, hashText, seededRandom } from './seeded-random';
 import { looksLikeSummaryRequest, summaryReply } from './summary-reply';
+import { looksLikeMemoryExtraction, memoryReply } from './memory-reply';
 
-export type ReplyKind = 'chat' | 'classify' | 'summarize';
+export type ReplyKind = 'chat' | 'classify' | 'summarize' | 'extract' | 'embed';
 
 export interface PlannedReply {
   kind: ReplyKind;
@@ -30,6 +31,7 @@ export function planReply(req: ChatRequest, counter: TokenCounter, opts: PlanOpt
   const lastUser = [...req.messages].reverse().find((m) => m.role === 'user')?.content ?? req.messages[req.messages.length - 1].content;
   const seeded = seededRandom(hashText(lastUser));
 
+  if (req.json && looksLikeMemoryExtraction(systemText)) return asJson('extract', memoryReply(req.messages), opts);
   if (req.json && looksLikeClassification(systemText)) {
     const labels = offeredLabels(systemText, req.jsonSchema);
     if (labels.length > 0) {

@@ -7,7 +7,9 @@ import type { Metrics } from '#libs/metrics';
 import { settleTurnError, type Queues, type TurnJob } from '#libs/queue';
 import type { CommitOutcome, PipelineStore } from '#libs/session';
 import { cachedCounter, tokenCounter } from '#libs/tokens';
+import type { MemoryStore } from '#libs/memory';
 import { createDeltaCoalescer } from './delta-coalescer';
+import { createRecall, type RecallDeps } from './recall-memories';
 
 export interface RespondDeps {
   pipeline: PipelineStore; queues: Queues; llm: Llm; metrics: Metrics; tables: IntentTables;
@@ -15,6 +17,8 @@ export interface RespondDeps {
   summary: { triggerRatio: number; keepMessages: number };
   /** TURNQ_LLM_RATE_LIMIT_MAX_WAIT_MS (settleTurnError). */
   rateLimitMaxWaitMs: number;
+  /** Long-term memory (absent or null: TURNQ_MEMORY=off): recalled into the prompt, and a memory job per turn. */
+  memory?: (Omit<RecallDeps, 'llm' | 'metrics'> & { store: MemoryStore; maxTokens: number }) | null;
 }
 
 /**
@@ -28,6 +32,7 @@ export function createRespond(d: RespondDeps) {
   const promptCounter = cachedCounter(counter, 1000);
   // The pool is what importance scoring may choose from; more could never fit the budget anyway.
   const pool = { maxTokens: d.budget * 4, maxMessages: 400 };
+  const recall = d.memory ? createRecall({ ...d.memory, llm: d.llm, metrics: d.metrics }) : null;
 
   return async (ref: TurnJob, ctx: { job: Job; signal: AbortSignal; logger: Logger }): Promise<void> => {
     const snap = await d.pipeline.beginResponse(ref, pool);
@@ -39,13 +44,24 @@ export function createRespond(d: RespondDeps) {
     ctx.signal.addEventListener('abort', onAbort);
     try {
       const userTokens = counter.count(snap.input);
+      const user = recall ? snap.memoryUser : null;
+      const recalled = user && recall ? await recall(user, snap.input, abort.signal, ctx.logger) : { ids: [], texts: [] };
       const tone = chooseTone(snap.sentiment?.label ?? null, snap.sentimentTrend, d.tables);
       const built = buildContext({
         systemPrompt: composeSystemPrompt(snap.systemPrompt, snap.state as ConversationState, d.tables, tone?.text ?? null),
         summary: snap.summary?.text ?? null, history: snap.history, newTurn: snap.input, newTurnTokens: userTokens,
         budget: d.budget, count: (t) => promptCounter.count(t), importance: d.importance,
         totalHistory: { messages: snap.messageCount, tokens: snap.totalTokens },
+        memories: { texts: recalled.texts, maxTokens: d.memory?.maxTokens ?? 0 },
       });
+      // The turn's memory job exists before the turn can commit (see memory-worker/extract-memories.ts):
+      // no crash between the commit and this add can lose it. Added while the reply streams; awaited
+      // before the commit, whose failure to add fails the attempt.
+      const memoryJob = user && d.memory ? d.queues.addMemory({
+        tenant: user.tenant, userId: user.userId, sessionId: ref.sessionId, turnId: ref.turnId,
+        partition: d.memory.store.partitionOf(user.tenant, user.userId), used: built.memories.placed.map((i) => recalled.ids[i]),
+      }) : null;
+      memoryJob?.catch(() => undefined); // awaited below; this only keeps an early stream failure from leaving it unhandled
       // each delta is fenced on the event id it must get, so one re-sent after a lost reply lands once
       let nextEventId = snap.nextEventId;
       const streamed: string[] = [];
@@ -69,6 +85,7 @@ export function createRespond(d: RespondDeps) {
       if (tail) streamed.push(tail);
       // the deltas are the reply, in order: the commit may keep their lengths instead of a second copy of it
       const deltaLengths = streamed.join('') === reply.text ? streamed.map((x) => x.length) : undefined;
+      await memoryJob;
       const outcome = await d.pipeline.commitResponse(ref, {
         attempt: snap.attempt, response: reply.text, tail, deltaLengths, usage: reply.usage,
         context: { ...built.report, tone: tone && { instruction: tone.name, negativeRun: tone.negativeRun } },
@@ -85,6 +102,7 @@ export function createRespond(d: RespondDeps) {
       d.metrics.contextTokens.inc({ kind: 'original' }, built.report.originalTokens);
       d.metrics.contextTokens.inc({ kind: 'kept' }, built.report.keptTokens);
       d.metrics.contextCompressionRatio.observe(built.report.compressionRatio);
+      if (built.memories.tokens > 0) d.metrics.memoryTokens.inc(built.memories.tokens);
       ctx.logger.debug({ promptTokens: reply.usage.promptTokens, completionTokens: reply.usage.completionTokens }, 'turn completed');
       await afterCommit(ref, outcome, ctx.logger);
     } catch (err) {

@@ -4,6 +4,7 @@ import { execFileSync, spawnSync } from 'node:child_process';
 import { createMetrics } from '#libs/metrics';
 import { createQueues } from '#libs/queue';
 import { createRedis } from '#libs/redis';
+import { createMemoryStore } from '#libs/memory';
 import { createSessionStore } from '#libs/session';
 import { createLogger } from '#libs/logger';
 import { createApp } from '../../services/gateway/app';
@@ -92,6 +93,7 @@ describe('the document and the express app', () => {
     const hub = await createEventHub(subscriber, namespace);
     const app = createApp({
       redis, queues, hub, store: createSessionStore({ redis, namespace, partitions: 1, ttlSeconds: 60 }),
+      memory: { store: createMemoryStore({ redis, namespace, partitions: 1, maxPerUser: 10 }), embed: async () => new Float32Array(8) },
       metrics: createMetrics({ service: 'gateway' }), logger: createLogger('gateway', 'silent'),
       apiKeys: null, adminKey: 'admin', maxPendingTurns: 20, rateLimitPerMinute: 0, namespace, partitions: 1,
     });

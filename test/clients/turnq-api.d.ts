@@ -361,10 +361,65 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/users/{userId}/memories": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Page through a user's long-term memories
+         * @description Newest first. The user is this userId within the caller's tenant: another tenant's same userId is another user.
+         */
+        get: operations["listMemories"];
+        put?: never;
+        /**
+         * Add a memory by hand
+         * @description Embedded with TURNQ_EMBEDDING_MODEL and stored; beyond TURNQ_MEMORY_MAX_PER_USER the least recently used memory goes. 503 while the embedding model cannot be reached.
+         */
+        post: operations["addMemory"];
+        /**
+         * Forget everything about a user
+         * @description Removes every memory of the user, with its vectors and bookkeeping: no key of the user is left.
+         */
+        delete: operations["deleteAllMemories"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/users/{userId}/memories/{memoryId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /** Delete one memory */
+        delete: operations["deleteMemory"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
 }
 export type webhooks = Record<string, never>;
 export interface components {
     schemas: {
+        AddMemoryRequest: {
+            /**
+             * @description profile (who the user is), preference (likes, diet, how to answer) or fact.
+             * @default fact
+             * @enum {string}
+             */
+            kind: "profile" | "preference" | "fact";
+            /** @description What to remember about the user: 1–2000 characters. */
+            text: string;
+        };
         ChatCompletion: {
             choices: {
                 /** @constant */
@@ -393,6 +448,8 @@ export interface components {
                 context: {
                     compressionRatio: number;
                     keptTokens: number;
+                    /** @description Long-term memories of the user placed in the prompt. */
+                    memories: number;
                     messagesKept: number;
                     messagesTotal: number;
                     originalTokens: number;
@@ -493,6 +550,8 @@ export interface components {
             [key: string]: unknown;
         };
         CreateSessionRequest: {
+            /** @description false: this session's turns neither feed nor use the user's long-term memory. */
+            memory?: boolean;
             /** @description Free-form labels: at most 16 entries, keys of 1–64 and values of 0–512 characters. */
             metadata?: {
                 [key: string]: string;
@@ -514,6 +573,41 @@ export interface components {
         Health: {
             /** @constant */
             status: "ok";
+        };
+        Memory: {
+            /**
+             * Format: date-time
+             * @description ISO-8601 time, UTC.
+             */
+            createdAt: string;
+            /** @description Starts with `mem_`. */
+            id: string;
+            /** @enum {string} */
+            kind: "profile" | "preference" | "fact";
+            /** @description The turn it was extracted from (or last updated by); null when added by hand. */
+            sourceTurnId: string | null;
+            /** @description What it said before, oldest first, each with when it stopped being true. */
+            supersedes: {
+                text: string;
+                /**
+                 * Format: date-time
+                 * @description ISO-8601 time, UTC.
+                 */
+                until: string;
+            }[];
+            text: string;
+            /**
+             * Format: date-time
+             * @description ISO-8601 time, UTC.
+             */
+            updatedAt: string;
+            userId: string;
+        };
+        MemoryPage: {
+            /** @description Newest first. */
+            memories: components["schemas"]["Memory"][];
+            /** @description Pass as `before` for the older page; null on the last page. */
+            nextBefore: string | null;
         };
         Message: {
             content: string;
@@ -589,6 +683,8 @@ export interface components {
              * @description ISO-8601 time, UTC.
              */
             lastActivityAt: string;
+            /** @description Whether the turns feed and use the user's long-term memory: a userId, and not created with "memory": false. */
+            memory: boolean;
             messageCount: number;
             metadata: {
                 [key: string]: string;
@@ -646,6 +742,8 @@ export interface components {
             context: {
                 compressionRatio: number;
                 keptTokens: number;
+                /** @description Long-term memories of the user placed in the prompt. */
+                memories: number;
                 messagesKept: number;
                 messagesTotal: number;
                 originalTokens: number;
@@ -1565,6 +1663,154 @@ export interface operations {
             };
             401: components["responses"]["Unauthorized"];
             404: components["responses"]["TurnNotFound"];
+            429: components["responses"]["RateLimited"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    listMemories: {
+        parameters: {
+            query?: {
+                /** @description A page's `nextBefore`. */
+                before?: string;
+                limit?: number;
+            };
+            header?: never;
+            path: {
+                /** @description Your id for the end user. */
+                userId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description One page. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["MemoryPage"];
+                };
+            };
+            /** @description `limit` not an integer 1–200, or `before` not a memory of this user. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            401: components["responses"]["Unauthorized"];
+            429: components["responses"]["RateLimited"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    addMemory: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Your id for the end user. */
+                userId: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["AddMemoryRequest"];
+            };
+        };
+        responses: {
+            /** @description The new Memory. */
+            201: {
+                headers: {
+                    Location: components["headers"]["Location"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Memory"];
+                };
+            };
+            /** @description A bad body. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            401: components["responses"]["Unauthorized"];
+            413: components["responses"]["ContentTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            429: components["responses"]["RateLimited"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    deleteAllMemories: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Your id for the end user. */
+                userId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Forgotten. */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description A bad userId. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            401: components["responses"]["Unauthorized"];
+            429: components["responses"]["RateLimited"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    deleteMemory: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                memoryId: string;
+                /** @description Your id for the end user. */
+                userId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Deleted. */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            401: components["responses"]["Unauthorized"];
+            /** @description No such memory of this user. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             429: components["responses"]["RateLimited"];
             503: components["responses"]["ServiceUnavailable"];
         };

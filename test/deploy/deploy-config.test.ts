@@ -16,7 +16,7 @@ function serviceBlock(name: string): string {
   return next < 0 ? rest : rest.slice(0, next + 1);
 }
 
-const workers = ['intent-worker', 'response-worker', 'summary-worker'];
+const workers = ['intent-worker', 'response-worker', 'summary-worker', 'memory-worker'];
 
 describe('docker-compose.yml', () => {
   const withCompose = itWithTool('docker-compose');
@@ -30,7 +30,7 @@ describe('docker-compose.yml', () => {
   withCompose('defines the whole stack', () => {
     const res = runTool('docker-compose', ['-f', join(repoRoot, 'docker-compose.yml'), 'config', '--services'], undefined, repoRoot);
     expect(res.output.trim().split('\n').sort()).toEqual(
-      ['gateway', 'grafana', 'intent-worker', 'llm-sim', 'prometheus', 'redis', 'response-worker', 'summary-worker'],
+      ['gateway', 'grafana', 'intent-worker', 'llm-sim', 'memory-worker', 'prometheus', 'redis', 'response-worker', 'summary-worker'],
     );
   });
 
@@ -41,7 +41,7 @@ describe('docker-compose.yml', () => {
 
   it('gives each worker the METRICS_PORT that Prometheus scrapes', () => {
     const scrape = readFileSync(join(prometheusDir, 'prometheus.yml'), 'utf8');
-    for (const [service, port] of [['gateway', 3000], ['intent-worker', 9101], ['response-worker', 9102], ['summary-worker', 9103]] as const) {
+    for (const [service, port] of [['gateway', 3000], ['intent-worker', 9101], ['response-worker', 9102], ['summary-worker', 9103], ['memory-worker', 9104]] as const) {
       expect(scrape).toMatch(new RegExp(`job_name: ${service}\\n\\s+dns_sd_configs:\\n\\s+- names: \\[${service}\\]\\n\\s+type: A\\n\\s+port: ${port}\\n`));
       if (service !== 'gateway') expect(serviceBlock(service)).toContain(`METRICS_PORT: "${port}"`);
     }

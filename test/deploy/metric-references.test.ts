@@ -29,6 +29,8 @@ const closedSets: Record<string, Record<string, readonly string[]>> = {
   turnq_context_tokens_total: { kind: labelValues.contextKind },
   turnq_summarizations_total: { outcome: labelValues.summarizationOutcome },
   turnq_jobs_total: { status: labelValues.jobStatus },
+  turnq_memory_extractions_total: { outcome: labelValues.memoryExtractionOutcome },
+  turnq_memory_changes_total: { op: labelValues.memoryChangeOp },
   turnq_queue_jobs: { state: labelValues.queueState },
   'turnq:queue_jobs:max': { state: labelValues.queueState },
 };

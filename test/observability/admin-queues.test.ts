@@ -84,7 +84,7 @@ describe('bull-board with TURNQ_ADMIN_KEY', () => {
       await new Promise((r) => setTimeout(r, 100));
       queues = await list();
     }
-    expect(queues.map((q) => q.name).sort()).toEqual(['p0:intent', 'p0:response', 'p0:summary', 'p1:intent', 'p1:response', 'p1:summary']);
+    expect(queues.map((q) => q.name).sort()).toEqual(['p0:intent', 'p0:memory', 'p0:response', 'p0:summary', 'p1:intent', 'p1:memory', 'p1:response', 'p1:summary']);
     expect(left(queues)).toBe(0);
   });
 

@@ -19,7 +19,8 @@ export const observabilityEnv: Record<string, string> = {
 
 /** Keyword-path turns (no LLM call to classify) and turns no keyword matches (LLM classifier). */
 const keywordTurns = [
-  '안녕하세요, 처음 왔어요. 오늘 배울 내용을 간단히 소개해 주세요.',
+  // the user states a fact: the memory worker keeps it, and that user's later turns recall it
+  '안녕하세요, 처음 왔어요. 제 이름은 김민수예요. 오늘 배울 내용을 간단히 소개해 주세요.',
   'Python으로 웹 크롤러를 어떻게 만드는지 단계별로 설명해 주세요, 예외 처리와 재시도도 포함해서.',
   '크롤러가 자꾸 타임아웃 오류를 내요. 문제를 찾는 데 도움이 필요해요.',
   '수집한 결과를 CSV 파일로 저장하는 스크립트를 작성해줘, 컬럼은 제목과 URL과 날짜로.',
@@ -45,6 +46,7 @@ export async function simConfig(stack: Stack, knobs: Record<string, number>): Pr
  * error, a job retry, a failed turn), then one turn the classifier answers with bad JSON (the intent
  * fallback path), then `sessions` sessions of `turnsPerSession` turns each, mixing keyword and
  * classifier turns, their starts spread over `spreadMs` so that rates are seen across many scrapes.
+ * Load sessions have a user, so the memory worker extracts and later turns recall.
  * Faults are set one at a time with nothing else in flight, so each hits only its own turn.
  */
 export async function driveLoad(stack: Stack, opts: { sessions: number; turnsPerSession: number; spreadMs: number }): Promise<LoadResult> {
@@ -69,7 +71,7 @@ export async function driveLoad(stack: Stack, opts: { sessions: number; turnsPer
   const step = opts.turnsPerSession > 1 ? opts.spreadMs / (opts.turnsPerSession - 1) : 0;
   const started = Date.now();
   await Promise.all(Array.from({ length: opts.sessions }, async (_, s) => {
-    const { id } = await api.session({ systemPrompt: 'You are a concise tutor.' });
+    const { id } = await api.session({ systemPrompt: 'You are a concise tutor.', userId: `load-user-${s}` });
     for (let k = 0; k < opts.turnsPerSession; k++) {
       const due = started + k * step + (s * step) / opts.sessions;
       if (due > Date.now()) await new Promise((r) => setTimeout(r, due - Date.now()));

@@ -30,6 +30,10 @@ const owners: Record<string, Service[]> = {
   turnq_sessions_with_pending_turns: ['gateway'],
   turnq_http_request_duration_seconds: ['gateway'],
   turnq_sessions_created_total: ['gateway'],
+  turnq_memory_extractions_total: ['memory-worker'],
+  turnq_memory_changes_total: ['memory-worker'],
+  turnq_memory_retrieval_seconds: ['response-worker'],
+  turnq_memory_tokens_total: ['response-worker'],
 };
 
 interface Exposition { types: Map<string, string>; samples: Array<{ name: string; value: number }> }
@@ -60,15 +64,19 @@ describe('/metrics of every service after a few turns', () => {
   const scraped = new Map<Service, string>();
 
   beforeAll(async () => {
-    stack = await startStack({ env: observabilityEnv });
+    stack = await startStack({ env: observabilityEnv, workers: { 'memory-worker': 1 } });
     load = await driveLoad(stack, { sessions: 3, turnsPerSession: 5, spreadMs: 0 });
     const url = (s: Service) => (s === 'gateway' ? `${stack.baseUrl}/metrics` : `http://127.0.0.1:${stack.of(s)[0].metricsPort}/metrics`);
-    // Summary jobs run after the turn that queued them has answered; wait for one to be counted, both
-    // as a summarization and (a moment later, when BullMQ reports the job done) as a finished job.
+    // Summary and memory jobs run after the turn that queued them has answered; wait for each to be
+    // counted, the summary both as a summarization and (a moment later, when BullMQ reports the job
+    // done) as a finished job, and the memory as an extraction and as memory tokens in a later prompt.
     for (const end = Date.now() + 60_000; ;) {
-      for (const s of ['gateway', 'intent-worker', 'response-worker', 'summary-worker'] as const) scraped.set(s, await (await fetch(url(s))).text());
+      for (const s of ['gateway', 'intent-worker', 'response-worker', 'summary-worker', 'memory-worker'] as const) scraped.set(s, await (await fetch(url(s))).text());
       const summary = parse(scraped.get('summary-worker')!);
-      if ((recorded(summary, 'turnq_summarizations_total') && recorded(summary, 'turnq_jobs_total')) || Date.now() > end) break;
+      const settled = recorded(summary, 'turnq_summarizations_total') && recorded(summary, 'turnq_jobs_total')
+        && recorded(parse(scraped.get('memory-worker')!), 'turnq_memory_changes_total')
+        && recorded(parse(scraped.get('response-worker')!), 'turnq_memory_tokens_total');
+      if (settled || Date.now() > end) break;
       await new Promise((r) => setTimeout(r, 200));
     }
   }, 180_000);

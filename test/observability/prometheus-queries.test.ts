@@ -33,19 +33,20 @@ describeWithPrometheus('dashboards, recording rules and KEDA queries on a real P
   let load: LoadResult;
 
   beforeAll(async () => {
-    stack = await startStack({ env: observabilityEnv });
-    const worker = (s: 'intent-worker' | 'response-worker' | 'summary-worker') => stack.of(s).map((p) => `127.0.0.1:${p.metricsPort}`);
+    stack = await startStack({ env: observabilityEnv, workers: { 'memory-worker': 1 } });
+    const worker = (s: 'intent-worker' | 'response-worker' | 'summary-worker' | 'memory-worker') => stack.of(s).map((p) => `127.0.0.1:${p.metricsPort}`);
     prom = await startPrometheus({
       targets: {
         gateway: [stack.baseUrl.replace('http://', '')],
         'intent-worker': worker('intent-worker'),
         'response-worker': worker('response-worker'),
         'summary-worker': worker('summary-worker'),
+        'memory-worker': worker('memory-worker'),
       },
       ruleFiles,
       labels: { namespace: baseNamespace() },
     });
-    await waitFor(async () => ((await prom.query('sum(up)')).data?.result as Vector[] | undefined)?.[0]?.value[1] === '4');
+    await waitFor(async () => ((await prom.query('sum(up)')).data?.result as Vector[] | undefined)?.[0]?.value[1] === '5');
     load = await driveLoad(stack, { sessions: 4, turnsPerSession: 8, spreadMs: 10_000 });
   }, 180_000);
   afterAll(async () => {
@@ -65,7 +66,7 @@ describeWithPrometheus('dashboards, recording rules and KEDA queries on a real P
   it('scrapes every service', async () => {
     const up = (await prom.query('up')).data?.result as Vector[];
     expect(up.map((v) => [v.metric.job, v.value[1]]).sort()).toEqual(
-      [['gateway', '1'], ['intent-worker', '1'], ['response-worker', '1'], ['summary-worker', '1']]);
+      [['gateway', '1'], ['intent-worker', '1'], ['memory-worker', '1'], ['response-worker', '1'], ['summary-worker', '1']]);
   });
 
   it('loads every rule and alert of the shipped files and evaluates them without error', async () => {

@@ -7,7 +7,7 @@ const turn: Turn = {
   sentiment: { label: 'negative', intensity: 0.5, method: 'keyword' },
   state: { from: 'greeting', to: 'problem_solving' }, response: '죄송합니다', model: 'm',
   usage: { promptTokens: 90, completionTokens: 10, totalTokens: 100 },
-  context: { originalTokens: 90, keptTokens: 90, compressionRatio: 1, messagesTotal: 0, messagesKept: 0, summaryUsed: false, tone: { instruction: 'negative', negativeRun: 1 } },
+  context: { originalTokens: 90, keptTokens: 90, compressionRatio: 1, messagesTotal: 0, messagesKept: 0, summaryUsed: false, memories: 0, tone: { instruction: 'negative', negativeRun: 1 } },
   timings: { queuedMs: 1, intentMs: 2, responseMs: 300, totalMs: 303 }, error: null,
   createdAt: '2026-01-01T00:00:00.000Z', startedAt: '2026-01-01T00:00:00.001Z', completedAt: '2026-01-01T00:00:00.303Z',
 };

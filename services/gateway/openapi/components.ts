@@ -17,11 +17,12 @@ function schemas(): Json {
   const requests = z.registry<{ id: string }>();
   requests.add(req.createSessionBody, { id: 'CreateSessionRequest' });
   requests.add(req.submitTurnBody, { id: 'SubmitTurnRequest' });
+  requests.add(req.addMemoryBody, { id: 'AddMemoryRequest' });
   const responses = z.registry<{ id: string }>();
   const named: Array<[z.ZodType, string]> = [
     [res.session, 'Session'], [res.message, 'Message'], [res.messagePage, 'MessagePage'], [res.turn, 'Turn'],
     [res.problem, 'Problem'], [res.statusEventData, 'StatusEventData'], [res.deltaEventData, 'DeltaEventData'], [res.goneEventData, 'GoneEventData'],
-    [res.health, 'Health'], [res.readiness, 'Readiness'],
+    [res.health, 'Health'], [res.readiness, 'Readiness'], [res.memory, 'Memory'], [res.memoryPage, 'MemoryPage'],
     [oai.chatCompletion, 'ChatCompletion'], [oai.chatCompletionChunk, 'ChatCompletionChunk'], [oai.model, 'Model'],
     [oai.modelList, 'ModelList'], [oai.openAiError, 'OpenAiError'],
   ];

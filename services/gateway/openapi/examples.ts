@@ -12,7 +12,7 @@ export const ids = { session: SID, turn: `trn_${R}_1`, unknownSession: 'ses_0000
 export const session = {
   id: SID, userId: 'user-42', state: 'information_seeking',
   stateHistory: [{ from: 'greeting', to: 'information_seeking', turnId: `trn_${R}_2`, at: at(14) }],
-  messageCount: 4, totalTokens: 212, summary: null, pendingTurns: 0, metadata: { channel: 'web', 언어: '한국어' },
+  messageCount: 4, totalTokens: 212, summary: null, pendingTurns: 0, metadata: { channel: 'web', 언어: '한국어' }, memory: true,
   systemPrompt: '당신은 친절한 상담원입니다.', createdAt: at(0), lastActivityAt: at(14), expiresAt: new Date(Date.UTC(2026, 0, 15, 10, 30, 14)).toISOString(),
 };
 
@@ -28,7 +28,7 @@ export const completedTurn = {
   state: { from: 'greeting', to: 'greeting' },
   response: '안녕하세요! 만나서 반갑습니다. 무엇을 도와드릴까요?',
   usage: { promptTokens: 61, completionTokens: 17, totalTokens: 78 },
-  context: { originalTokens: 61, keptTokens: 61, compressionRatio: 1, messagesTotal: 0, messagesKept: 0, summaryUsed: false, tone: null },
+  context: { originalTokens: 61, keptTokens: 61, compressionRatio: 1, messagesTotal: 0, messagesKept: 0, summaryUsed: false, tone: null, memories: 0 },
   timings: { queuedMs: 4, intentMs: 2, responseMs: 412, totalMs: 418 }, model: 'gpt-4o-mini',
   createdAt: at(1), startedAt: at(1), completedAt: at(2),
 };

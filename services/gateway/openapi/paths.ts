@@ -25,7 +25,38 @@ const withBody = { 413: ref('responses', 'ContentTooLarge'), 415: ref('responses
 const unknownSession = { unknownSession: ex.ids.unknownSession };
 const unknownTurn = { unknownTurn: ex.ids.unknownTurn };
 
+const USER_ID = { name: 'userId', in: 'path', required: true, schema: { type: 'string', minLength: 1, maxLength: 128 }, description: 'Your id for the end user.' };
+
 export const nativePaths: Json = {
+  '/v1/users/{userId}/memories': {
+    get: {
+      operationId: 'listMemories', tags: ['Memory'], summary: "Page through a user's long-term memories",
+      description: 'Newest first. The user is this userId within the caller\'s tenant: another tenant\'s same userId is another user.',
+      parameters: [USER_ID, { name: 'limit', in: 'query', required: false, schema: { type: 'integer', minimum: 1, maximum: 200, default: 50 } },
+        { name: 'before', in: 'query', required: false, schema: { type: 'string' }, description: "A page's `nextBefore`." }],
+      responses: { 200: { description: 'One page.', ...json('MemoryPage') }, 400: problems('`limit` not an integer 1–200, or `before` not a memory of this user.', {}), ...common },
+    },
+    post: {
+      operationId: 'addMemory', tags: ['Memory'], summary: 'Add a memory by hand',
+      description: 'Embedded with TURNQ_EMBEDDING_MODEL and stored; beyond TURNQ_MEMORY_MAX_PER_USER the least recently used memory goes. 503 while the embedding model cannot be reached.',
+      parameters: [USER_ID],
+      requestBody: { required: true, ...json('AddMemoryRequest') },
+      responses: { 201: { description: 'The new Memory.', headers: location, ...json('Memory') }, 400: problems('A bad body.', {}), ...withBody, ...common },
+    },
+    delete: {
+      operationId: 'deleteAllMemories', tags: ['Memory'], summary: "Forget everything about a user",
+      description: 'Removes every memory of the user, with its vectors and bookkeeping: no key of the user is left.',
+      parameters: [USER_ID],
+      responses: { 204: { description: 'Forgotten.' }, 400: problems('A bad userId.', {}), ...common },
+    },
+  },
+  '/v1/users/{userId}/memories/{memoryId}': {
+    delete: {
+      operationId: 'deleteMemory', tags: ['Memory'], summary: 'Delete one memory',
+      parameters: [USER_ID, { name: 'memoryId', in: 'path', required: true, schema: { type: 'string' } }],
+      responses: { 204: { description: 'Deleted.' }, 404: problems('No such memory of this user.', {}), ...common },
+    },
+  },
   '/v1/sessions': {
     post: {
       operationId: 'createSession', tags: ['Sessions'], summary: 'Create a session',
