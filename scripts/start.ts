@@ -14,7 +14,9 @@ async function main(): Promise<void> {
   const env: NodeJS.ProcessEnv = { ...process.env };
   const redisUrl = env.REDIS_URL ?? 'redis://127.0.0.1:6379';
   let privateRedis: SpawnedRedis | null = null;
-  if (!(await pingRedis(redisUrl))) {
+  if (env.REDIS_CLUSTER_NODES?.trim()) {
+    console.log(`turnq: using the Redis Cluster at ${env.REDIS_CLUSTER_NODES.replace(/\/\/[^@/,]*@/g, '//')}`);
+  } else if (!(await pingRedis(redisUrl))) {
     const dir = join(process.cwd(), '.turnq-data');
     mkdirSync(dir, { recursive: true });
     try {

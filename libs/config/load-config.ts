@@ -1,8 +1,16 @@
 import { ConfigError } from './config-error';
 import { envSchema, withoutEmpty } from './env-schema';
 
+/**
+ * TURNQ_PARTITIONS when unset in cluster mode: several partitions per master of a typical 3-master
+ * cluster, so sessions spread over all of them (a partition's sessions and queues live in one slot).
+ */
+export const CLUSTER_DEFAULT_PARTITIONS = 16;
+
 export interface Config {
   redisUrl: string;
+  /** REDIS_CLUSTER_NODES split into seed nodes; null = a single Redis at redisUrl. */
+  redisClusterNodes: string[] | null;
   namespace: string;
   partitions: number;
   llm: { apiKey: string; baseURL: string | undefined; simulator: boolean; timeoutMs: number };
@@ -43,8 +51,9 @@ export function loadConfig(env: NodeJS.ProcessEnv, defaultMetricsPort = 0): Conf
   const simulator = !e.OPENAI_API_KEY && !e.OPENAI_BASE_URL;
   return {
     redisUrl: e.REDIS_URL,
+    redisClusterNodes: e.REDIS_CLUSTER_NODES ?? null,
     namespace: e.TURNQ_NAMESPACE,
-    partitions: e.TURNQ_PARTITIONS,
+    partitions: e.TURNQ_PARTITIONS ?? (e.REDIS_CLUSTER_NODES ? CLUSTER_DEFAULT_PARTITIONS : 1),
     llm: {
       apiKey: e.OPENAI_API_KEY ?? (simulator ? 'turnq-simulator' : 'unset'),
       baseURL: simulator ? (e.TURNQ_SIMULATOR_URL ?? `http://127.0.0.1:${e.LLM_SIM_PORT}/v1`) : e.OPENAI_BASE_URL,

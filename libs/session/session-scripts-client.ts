@@ -1,4 +1,4 @@
-import type { Redis } from 'ioredis';
+import type { Redis } from '#libs/redis';
 import * as S from './session-scripts';
 
 type Reply = Array<string | number | null | Array<string | null>>;
@@ -18,10 +18,20 @@ const SCRIPTS: Record<keyof ScriptClient, string> = {
   probeActive: S.PROBE_ACTIVE,
 };
 
+/**
+ * The one place that picks the pub/sub flavour. On a Redis Cluster a PUBLISH goes to every node, so its
+ * cost grows with the cluster; SPUBLISH (Redis ≥ 7) stays on the shard that owns the channel's slot —
+ * every channel a script announces on carries the session's hash tag (event lists, reply channels).
+ */
+export function shardedVariant(lua: string): string {
+  return lua.replaceAll("redis.call('PUBLISH',", "redis.call('SPUBLISH',");
+}
+
 export function bindScripts(redis: Redis): ScriptClient {
   const client = {} as Record<string, Script>;
-  for (const [name, lua] of Object.entries(SCRIPTS)) {
+  for (const [name, source] of Object.entries(SCRIPTS)) {
     const command = `turnq_${name}`;
+    const lua = redis.isCluster ? shardedVariant(source) : source;
     if (!(command in redis)) redis.defineCommand(command, { numberOfKeys: 7, lua });
     const fn = (redis as unknown as Record<string, Script>)[command].bind(redis);
     client[name] = fn;

@@ -1,4 +1,4 @@
-import type { Redis } from 'ioredis';
+import type { Redis } from '#libs/redis';
 import { decodeEvent, decodeMessage, decodeSession, decodeTurn } from './decode';
 import { isSessionId, newSessionId, parseMessageId, parseTurnId } from './ids';
 import { replayTurn } from './replay-turn';

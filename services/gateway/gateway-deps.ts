@@ -1,4 +1,4 @@
-import type { Redis } from 'ioredis';
+import type { Redis } from '#libs/redis';
 import type { Logger } from '#libs/logger';
 import type { Metrics } from '#libs/metrics';
 import type { Queues } from '#libs/queue';

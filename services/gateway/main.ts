@@ -3,8 +3,8 @@ import { loadConfig, ConfigError } from '#libs/config';
 import { createLogger } from '#libs/logger';
 import { createMetrics } from '#libs/metrics';
 import { createQueues } from '#libs/queue';
-import { createRedis } from '#libs/redis';
-import { createSessionStore } from '#libs/session';
+import { createRedis, describeRedis } from '#libs/redis';
+import { checkPartitions, createSessionStore, PartitionCountError } from '#libs/session';
 import { createApp } from './app';
 import { createEventHub } from './event-hub';
 
@@ -13,15 +13,18 @@ async function main(): Promise<void> {
   const logger = createLogger('gateway', config.logLevel);
   if (!config.apiKeys) logger.warn('TURNQ_API_KEYS is not set: authentication is OFF and every caller shares one tenant');
 
-  const redis = createRedis(config.redisUrl, 'producer');
-  const subscriber = createRedis(config.redisUrl, 'worker');
+  logger.info({ ...describeRedis(config), partitions: config.partitions }, 'redis');
+  const redis = createRedis(config, 'producer');
+  const subscriber = createRedis(config, 'subscriber');
   for (const [name, conn] of [['redis', redis], ['subscriber', subscriber]] as const) {
     conn.on('error', (err) => logger.warn({ conn: name, err: err.message }, 'redis connection error'));
   }
+  // before it subscribes, the subscriber is an ordinary connection that waits for Redis (the producer fails fast)
+  await checkPartitions(subscriber, config.namespace, config.partitions);
   const metrics = createMetrics({ service: 'gateway' });
   const store = createSessionStore({ redis, namespace: config.namespace, partitions: config.partitions, ttlSeconds: config.sessionTtlSeconds });
   const queues = createQueues({ connection: redis, namespace: config.namespace, partitions: config.partitions, attempts: config.jobs.attempts, backoffMs: config.jobs.backoffMs, sessionTtlSeconds: config.sessionTtlSeconds });
-  const hub = await createEventHub(subscriber, config.namespace);
+  const hub = await createEventHub(subscriber, config.namespace, config.partitions);
   const app = createApp({
     redis, store, queues, hub, metrics, logger, apiKeys: config.apiKeys, adminKey: config.adminKey, maxPendingTurns: config.maxPendingTurns,
     rateLimitPerMinute: config.rateLimitPerMinute, namespace: config.namespace, partitions: config.partitions,
@@ -53,7 +56,7 @@ async function main(): Promise<void> {
 }
 
 main().catch((err: unknown) => {
-  if (err instanceof ConfigError) console.error(`gateway: ${err.message}`);
+  if (err instanceof ConfigError || err instanceof PartitionCountError) console.error(`gateway: ${err.message}`);
   else console.error('gateway: failed to start', err);
   process.exit(1);
 });

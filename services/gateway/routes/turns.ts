@@ -31,7 +31,7 @@ export function turnsRouter(deps: GatewayDeps): Router {
     const idemHeader = req.get('idempotency-key');
     const idem = idemHeader === undefined ? undefined : parseOr400(idempotencyKey, idemHeader, 'header.Idempotency-Key');
     const result = await store.submit(tenant, String(req.params.id), {
-      content: body.content, idempotencyKey: idem, maxPending: deps.maxPendingTurns, replyTo: query.wait ? hub.replyChannel : undefined,
+      content: body.content, idempotencyKey: idem, maxPending: deps.maxPendingTurns, replyTo: query.wait ? hub.replyChannelOf(store.keysOf(String(req.params.id)).partition) : undefined,
     });
     switch (result.kind) {
       case 'not_found': throw new HttpProblem(404, `sessionId: no session ${JSON.stringify(String(req.params.id).slice(0, 64))}`);
