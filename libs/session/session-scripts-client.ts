@@ -11,7 +11,7 @@ export interface ScriptClient {
   readForSummary: Script; readSession: Script; readTurn: Script; readEvents: Script; readMessages: Script; probeActive: Script;
 }
 
-const SCRIPTS: Record<keyof ScriptClient, string> = {
+export const SCRIPTS: Record<keyof ScriptClient, string> = {
   submit: S.SUBMIT, start: S.START, commitIntent: S.COMMIT_INTENT, beginResponse: S.BEGIN_RESPONSE, delta: S.DELTA,
   commitResponse: S.COMMIT_RESPONSE, fail: S.FAIL, cancel: S.CANCEL, remove: S.DELETE, commitSummary: S.COMMIT_SUMMARY,
   readForSummary: S.READ_FOR_SUMMARY, readSession: S.READ_SESSION, readTurn: S.READ_TURN, readEvents: S.READ_EVENTS, readMessages: S.READ_MESSAGES,
