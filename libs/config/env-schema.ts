@@ -37,6 +37,7 @@ export const envSchema = z.object({
   TURNQ_PARTITIONS: z.coerce.number({ error: 'an integer from 1 to 1024' }).int('an integer from 1 to 1024').min(1, 'an integer from 1 to 1024').max(1024, 'an integer from 1 to 1024').optional(),
   TURNQ_RATE_LIMIT_PER_MINUTE: int(0, 0),
   TURNQ_LLM_TIMEOUT_MS: int(60_000, 100),
+  TURNQ_LLM_RATE_LIMIT_MAX_WAIT_MS: int(300_000, 0),
   TURNQ_JOB_ATTEMPTS: int(4, 1, 20),
   TURNQ_JOB_BACKOFF_MS: int(1000, 0),
   TURNQ_WORKER_CONCURRENCY: int(500, 1, 5000),

@@ -13,7 +13,8 @@ export interface Config {
   redisClusterNodes: string[] | null;
   namespace: string;
   partitions: number;
-  llm: { apiKey: string; baseURL: string | undefined; simulator: boolean; timeoutMs: number };
+  /** `rateLimitMaxWaitMs`: the longest a turn waits on provider rate limits before it fails with llm_rate_limited. */
+  llm: { apiKey: string; baseURL: string | undefined; simulator: boolean; timeoutMs: number; rateLimitMaxWaitMs: number };
   models: { reply: string; intent: string; summary: string };
   maxContextTokens: number;
   maxReplyTokens: number;
@@ -59,6 +60,7 @@ export function loadConfig(env: NodeJS.ProcessEnv, defaultMetricsPort = 0): Conf
       baseURL: simulator ? (e.TURNQ_SIMULATOR_URL ?? `http://127.0.0.1:${e.LLM_SIM_PORT}/v1`) : e.OPENAI_BASE_URL,
       simulator,
       timeoutMs: e.TURNQ_LLM_TIMEOUT_MS,
+      rateLimitMaxWaitMs: e.TURNQ_LLM_RATE_LIMIT_MAX_WAIT_MS,
     },
     models: { reply: e.TURNQ_MODEL, intent: e.TURNQ_INTENT_MODEL ?? e.TURNQ_MODEL, summary: e.TURNQ_SUMMARY_MODEL ?? e.TURNQ_MODEL },
     maxContextTokens: e.TURNQ_MAX_CONTEXT_TOKENS,

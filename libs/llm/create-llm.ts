@@ -1,7 +1,8 @@
 import OpenAI, { APIConnectionTimeoutError, APIConnectionError, APIError, APIUserAbortError } from 'openai';
 import type { ChatCompletionCreateParamsBase } from 'openai/resources/chat/completions';
 import { LlmError } from './llm-error';
-import { createStreamChat, retryAfterMs } from './stream-chat';
+import { isQuotaExhausted, retryAfterMs } from './rate-limit-hints';
+import { createStreamChat } from './stream-chat';
 import type { CompleteRequest, CompleteResult, Llm, LlmUsage, StreamRequest, StreamResult } from './types';
 
 export interface LlmOptions {
@@ -92,6 +93,9 @@ function translate(err: unknown): LlmError {
   if (err instanceof APIConnectionError) return new LlmError('connection', 'the model server could not be reached', { cause: err });
   if (err instanceof APIError) {
     const status = err.status ?? 0;
+    if ((status === 429 || status === 402 || status === 403) && isQuotaExhausted({ code: err.code, type: err.type, message: err.message })) {
+      return new LlmError('quota', `the model provider says the account cannot be served (${status}): ${err.message.slice(0, 200)}`, { cause: err });
+    }
     if (status === 429) return new LlmError('rate_limit', 'the model provider is rate limiting', { retryAfterMs: err.headers ? retryAfterMs((name) => err.headers?.get(name)) : null, cause: err });
     if (status === 401 || status === 403) return new LlmError('auth', `the model provider refused the key (${status})`, { cause: err });
     if (status === 408 || status >= 500 || status === 0) return new LlmError('server', `the model server failed (${status || 'stream broke'})`, { cause: err });

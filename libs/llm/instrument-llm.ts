@@ -17,6 +17,7 @@ export function instrumentLlm(llm: Llm, metrics: Metrics): Llm {
       return result;
     } catch (err) {
       const type = err instanceof LlmError ? err.type : 'unknown';
+      if (err instanceof LlmError) Object.assign(err, { model: req.model, operation: req.operation });
       metrics.llmRequestDuration.observe({ model: req.model, operation: req.operation, outcome: 'error' }, (performance.now() - start) / 1000);
       metrics.llmErrors.inc({ model: req.model, operation: req.operation, error_type: type });
       throw err;

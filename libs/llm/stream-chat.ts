@@ -2,6 +2,7 @@ import http from 'node:http';
 import https from 'node:https';
 import type { ChatCompletionChunk } from 'openai/resources/chat/completions';
 import { LlmError } from './llm-error';
+import { isQuotaExhausted, retryAfterMs } from './rate-limit-hints';
 
 export interface StreamChatOptions {
   apiKey: string;
@@ -110,22 +111,15 @@ const aborted = () => new LlmError('aborted', 'the request was aborted');
 
 /** The same classes as create-llm.ts's translate() gives the SDK's APIError. */
 function statusError(status: number, headers: http.IncomingHttpHeaders, body: string): LlmError {
-  let detail = '';
+  let error: { code?: unknown; type?: unknown; message?: unknown } | undefined;
   try {
-    const msg = (JSON.parse(body) as { error?: { message?: unknown } }).error?.message;
-    if (typeof msg === 'string') detail = `: ${msg.slice(0, 200)}`;
+    error = (JSON.parse(body) as { error?: typeof error }).error;
   } catch { /* not JSON: the status says enough */ }
+  const detail = typeof error?.message === 'string' ? `: ${error.message.slice(0, 200)}` : '';
   const header = (name: string) => { const v = headers[name]; return Array.isArray(v) ? v[0] : v; };
+  if ((status === 429 || status === 402 || status === 403) && isQuotaExhausted(error)) return new LlmError('quota', `the model provider says the account cannot be served (${status})${detail}`);
   if (status === 429) return new LlmError('rate_limit', `the model provider is rate limiting${detail}`, { retryAfterMs: retryAfterMs(header) });
   if (status === 401 || status === 403) return new LlmError('auth', `the model provider refused the key (${status})`);
   if (status === 408 || status >= 500) return new LlmError('server', `the model server failed (${status})${detail}`);
   return new LlmError('bad_request', `the model provider rejected the request (${status})${detail}`);
-}
-
-/** A provider's rate-limit hint: `retry-after-ms`, else `retry-after` in seconds. */
-export function retryAfterMs(header: (name: string) => string | null | undefined): number | null {
-  const ms = Number(header('retry-after-ms'));
-  if (Number.isFinite(ms) && ms > 0) return ms;
-  const s = Number(header('retry-after'));
-  return Number.isFinite(s) && s > 0 ? s * 1000 : null;
 }

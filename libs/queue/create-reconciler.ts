@@ -11,15 +11,16 @@ export interface ReconcilerOptions {
   /** How long a session's active turn may go unchecked. */
   afterMs: number;
   logger: Logger;
-  now?: () => number;
 }
 
 /**
  * Repairs the gaps between a script and the `queue.add` that follows it, from any replica, idempotently
- * (../shared/notes/per-session-fifo.md, "Reconcile"). For each session whose active turn has gone
- * unchecked for `afterMs`: its stage's job missing → added again under the same id; failed for good →
- * the turn ends as failed and the session moves on; a stale completion → re-added; otherwise the
- * check time is refreshed. Deterministic job ids and the stage cursor make a duplicate add harmless.
+ * (README, "Reliability"). For each session whose active turn has gone unchecked for `afterMs`: the
+ * turn has ended but still owns the session → the session moves on to its next turn; its stage's job
+ * missing → added again under the same id; failed for good → the turn ends as failed (fenced on that
+ * stage and attempt) and the session moves on; a stale completion → re-added; otherwise the check time
+ * is refreshed. Deterministic job ids and the stage cursor make a duplicate add harmless. Every time is
+ * the Redis server's (the scripts score inflight with it), so a worker's clock skew never delays a repair.
  */
 export function createReconciler(o: ReconcilerOptions) {
   let timer: NodeJS.Timeout | null = null;
@@ -27,8 +28,15 @@ export function createReconciler(o: ReconcilerOptions) {
 
   async function repairSession(partition: number, sessionId: string, now: number): Promise<boolean> {
     const active = await o.pipeline.probeActive(sessionId);
-    if (!active || !['queued', 'running'].includes(active.status)) return false;
+    if (!active) return false;
     const ref = o.pipeline.refOf(sessionId, active.seq);
+    if (!['queued', 'running'].includes(active.status)) {
+      const released = await o.pipeline.releaseEnded(ref);
+      if (!released) return false;
+      if (released.next) await o.queues.addTurn('intent', released.next);
+      o.logger.warn({ sessionId, turnId: ref.turnId, status: active.status, next: released.next?.turnId }, 'reconciler released a session held by an ended turn');
+      return true;
+    }
     const stage = active.status === 'queued' || active.stage !== 'response' ? 'intent' : 'response';
     const job = await o.queues.get(stage, partition).getJob(turnJobId(ref.turnId));
     const state = job ? await job.getState() : 'unknown';
@@ -37,7 +45,8 @@ export function createReconciler(o: ReconcilerOptions) {
       await o.queues.addTurn(stage, ref);
       repaired = true;
     } else if (state === 'failed') {
-      const failed = await o.pipeline.fail(ref, { code: 'job_failed', message: job?.failedReason || 'the job failed' });
+      const failed = await o.pipeline.fail(ref, { code: 'job_failed', message: job?.failedReason || 'the job failed' },
+        { stage, attempt: stage === 'response' ? active.attempt ?? undefined : undefined });
       if (failed?.next) await o.queues.addTurn('intent', failed.next);
       repaired = true;
     } else if (state === 'completed') {
@@ -53,8 +62,8 @@ export function createReconciler(o: ReconcilerOptions) {
   async function runOnce(): Promise<number> {
     let repaired = 0;
     for (let p = 0; p < o.partitions; p++) {
-      const now = o.now ? o.now() : Date.now();
-      for (const sessionId of await o.pipeline.staleInflight(p, now - o.afterMs, 200)) {
+      const { now, sessionIds } = await o.pipeline.staleInflight(p, o.afterMs, 200);
+      for (const sessionId of sessionIds) {
         try {
           if (await repairSession(p, sessionId, now)) repaired++;
         } catch (err) {

@@ -1,4 +1,5 @@
 import { messageIdOf, turnIdOf } from './ids';
+import type { TurnRecord } from './record-fields';
 import type { Message, Session, StateChange, StoredMessage, StreamEvent, Turn, TurnStage, TurnStatus } from './session-types';
 
 const iso = (ms: number | string | undefined | null): string | null => {
@@ -32,9 +33,9 @@ export function decodeSession(flat: string[], pending: number, history: string[]
   };
 }
 
-/** Field order of READ_TURN: st sg in ca sa ia ea it sf stt out us cx er mdl (out: the reply, from the history). */
-export function decodeTurn(sessionId: string, seq: number, v: string[]): Turn {
-  const [st, sg, input, ca, sa, ia, ea, it, sf, stt, out, us, cx, er, mdl] = v;
+/** A turn from its record fields, by name (record-fields.ts); a field that is missing reads as ''. */
+export function decodeTurn(sessionId: string, seq: number, r: TurnRecord): Turn {
+  const { st = '', sg = '', in: input = '', ca = '', sa = '', ia = '', ea = '', it = '', sf = '', stt = '', out = '', us = '', cx = '', er = '', mdl = '' } = r;
   const status = st as TurnStatus;
   const completed = status === 'completed';
   const n = (x: string) => Number(x);

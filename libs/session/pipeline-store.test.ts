@@ -29,12 +29,14 @@ describe('pipeline store scripts', () => {
     const second = await pipeline.beginResponse(ref, { maxTokens: 1000, maxMessages: 10 });
     if (typeof first === 'string' || typeof second === 'string') throw new Error('not begun');
     expect(second.attempt).toBe(first.attempt + 1);
-    expect(await pipeline.delta(ref, first.attempt, 'zombie')).toBe(false);
-    expect(await pipeline.delta(ref, second.attempt, 'live')).toBe(true);
+    expect(await pipeline.delta(ref, first.attempt, 'zombie', first.nextEventId)).toBe(0);
+    expect(await pipeline.delta(ref, second.attempt, 'live', second.nextEventId)).toBe(second.nextEventId);
     const commit = { response: 'r', usage, context, userTokens: 1, replyTokens: 1, intentLabel: 'casual_chat', model: 'm' };
     expect(await pipeline.commitResponse(ref, { ...commit, attempt: first.attempt })).toBeNull();
-    expect(await pipeline.commitResponse(ref, { ...commit, attempt: second.attempt })).not.toBeNull();
-    expect(await pipeline.commitResponse(ref, { ...commit, attempt: second.attempt })).toBeNull();
+    const committed = await pipeline.commitResponse(ref, { ...commit, attempt: second.attempt });
+    expect(committed).not.toBeNull();
+    // the same commit again (a re-run after a lost reply) changes nothing and answers as the first did
+    expect(await pipeline.commitResponse(ref, { ...commit, attempt: second.attempt })).toEqual(committed);
     const session = await store.get('t', s.id);
     expect(session).toMatchObject({ state: 'casual_chat', messageCount: 2 });
     expect(session!.stateHistory.map((h) => [h.from, h.to])).toEqual([['greeting', 'casual_chat']]);
@@ -97,7 +99,7 @@ describe('pipeline store scripts', () => {
     const s = await store.create('t', {});
     const { ref } = await submit(s.id, 'hello');
     const attempt = await f.toResponseStage(ref);
-    expect(await pipeline.delta(ref, attempt, 'line one\nline two')).toBe(true);
+    expect(await pipeline.delta(ref, attempt, 'line one\nline two', 4)).toBe(4);
     await f.commit(ref, attempt, 'line one\nline two');
     const all = await store.events(ref.turnId, 0);
     expect(all.map((e) => [e.id, e.type])).toEqual([[1, 'status'], [2, 'status'], [3, 'status'], [4, 'delta'], [5, 'done']]);
@@ -112,7 +114,7 @@ describe('pipeline store scripts', () => {
     const s = await store.create('t', {});
     const { ref } = await submit(s.id, 'hello');
     const attempt = await f.toResponseStage(ref);
-    expect(await pipeline.delta(ref, attempt, '안녕, ')).toBe(true);
+    expect(await pipeline.delta(ref, attempt, '안녕, ', 4)).toBe(4);
     const commit = { response: '안녕, "world" 😀', usage, context, userTokens: 1, replyTokens: 4, intentLabel: 'greeting', model: 'm', tail: '"world" 😀' };
     expect(await pipeline.commitResponse(ref, { ...commit, attempt: attempt + 1 })).toBeNull(); // not this attempt: nothing written
     expect(await pipeline.commitResponse(ref, { ...commit, attempt })).not.toBeNull();

@@ -18,6 +18,8 @@ export interface ResponseSnapshot {
   intent: IntentRecord | null;
   /** The newest unsummarized messages (a bounded pool), chronological. */
   history: StoredMessage[];
+  /** The id the attempt's first delta gets (deltas are fenced on it, see DELTA). */
+  nextEventId: number;
 }
 
 export interface CommitOutcome { next: TurnRef | null; messageCount: number; totalTokens: number; covers: number; coveredTokens: number; totalMs: number }
@@ -25,7 +27,7 @@ export interface CommitOutcome { next: TurnRef | null; messageCount: number; tot
 /** The workers' view: every stage transition is one fenced script (see session-scripts.ts). */
 export function createPipelineStore(opts: StoreOptions) {
   const { redis, namespace, partitions, ttlSeconds } = opts;
-  const scripts = bindScripts(redis);
+  const scripts = bindScripts(redis, opts.retry);
   const args = (sid: string) => {
     const k = sessionKeys(namespace, partitions, sid);
     return [...k.scriptKeys, ttlSeconds, sid, k.eventPrefix] as Array<string | number>;
@@ -54,7 +56,7 @@ export function createPipelineStore(opts: StoreOptions) {
     async beginResponse(t: TurnRef, pool: { maxTokens: number; maxMessages: number }): Promise<ResponseSnapshot | 'stale' | 'gone'> {
       const r = await scripts.beginResponse(...args(t.sessionId), t.seq, pool.maxTokens, pool.maxMessages);
       if (r[0] !== 'ok') return r[0] as 'stale' | 'gone';
-      const [, attempt, input, sp, state, sumt, sumk, covers, mc, tt, it, first] = r;
+      const [, attempt, input, sp, state, sumt, sumk, covers, mc, tt, it, first, events] = r;
       const firstIndex = Number(first);
       return {
         attempt: Number(attempt),
@@ -65,14 +67,18 @@ export function createPipelineStore(opts: StoreOptions) {
         messageCount: Number(mc),
         totalTokens: Number(tt),
         intent: it ? (JSON.parse(String(it)) as IntentRecord) : null,
-        history: (r.slice(12) as string[]).map((raw, i) => decodeStored(t.sessionId, firstIndex + i + 1, raw)),
+        history: (r.slice(13) as string[]).map((raw, i) => decodeStored(t.sessionId, firstIndex + i + 1, raw)),
+        nextEventId: Number(events) + 1,
       };
     },
 
-    /** false when this attempt no longer owns the turn: the caller must stop streaming. */
-    async delta(t: TurnRef, attempt: number, text: string): Promise<boolean> {
-      const n = await scripts.delta(...args(t.sessionId), t.seq, attempt, JSON.stringify({ text }));
-      return Number(n) > 0;
+    /**
+     * Appends a piece of the reply as event `eventId` (the attempt's first is ResponseSnapshot.nextEventId,
+     * then one more each). The event id it got, or 0 when this attempt no longer owns the turn (the
+     * caller must stop streaming) or the event is not the one expected.
+     */
+    async delta(t: TurnRef, attempt: number, text: string, eventId: number): Promise<number> {
+      return Number(await scripts.delta(...args(t.sessionId), t.seq, attempt, JSON.stringify({ text }), eventId));
     },
 
     async commitResponse(t: TurnRef, c: {
@@ -87,9 +93,13 @@ export function createPipelineStore(opts: StoreOptions) {
       return { next: nextOf(t.sessionId, r[1]), messageCount: Number(r[2]), totalTokens: Number(r[3]), covers: Number(r[4]), coveredTokens: Number(r[5]), totalMs: Number(r[6]) };
     },
 
-    /** Ends the turn as failed; null when it had already ended or lost the session. */
-    async fail(t: TurnRef, error: TurnError): Promise<{ next: TurnRef | null; totalMs: number; intent: IntentRecord | null } | null> {
-      const r = await scripts.fail(...args(t.sessionId), t.seq, JSON.stringify(error));
+    /**
+     * Ends the turn as failed; null when it had already ended, lost the session, or moved past `by`:
+     * the stage that failed it (and for the response stage its attempt), absent for "whatever it runs".
+     */
+    async fail(t: TurnRef, error: TurnError, by: { stage?: 'intent' | 'response'; attempt?: number } = {}):
+      Promise<{ next: TurnRef | null; totalMs: number; intent: IntentRecord | null } | null> {
+      const r = await scripts.fail(...args(t.sessionId), t.seq, JSON.stringify(error), by.stage ?? '', by.attempt ?? '');
       if (r[0] !== 'ok') return null;
       return { next: nextOf(t.sessionId, r[1]), totalMs: Number(r[2]), intent: r[3] ? (JSON.parse(String(r[3])) as IntentRecord) : null };
     },
@@ -111,18 +121,35 @@ export function createPipelineStore(opts: StoreOptions) {
       return r[0] as 'ok' | 'stale' | 'gone';
     },
 
-    /** Sessions whose active turn was handed over (or last checked) before `olderThanMs`. */
-    async staleInflight(partition: number, olderThanMs: number, limit: number): Promise<string[]> {
-      return redis.zrangebyscore(inflightKey(namespace, partition), '-inf', olderThanMs, 'LIMIT', 0, limit);
+    /**
+     * Sessions whose active turn was handed over (or last checked) more than `afterMs` ago, by the Redis
+     * clock (the scripts score inflight with it), and that clock's `now` for touchInflight.
+     */
+    async staleInflight(partition: number, afterMs: number, limit: number): Promise<{ now: number; sessionIds: string[] }> {
+      const [sec, micro] = (await redis.time()).map(Number);
+      const now = sec * 1000 + Math.floor(micro / 1000);
+      return { now, sessionIds: await redis.zrangebyscore(inflightKey(namespace, partition), '-inf', now - afterMs, 'LIMIT', 0, limit) };
     },
 
     async touchInflight(partition: number, sessionId: string, atMs: number): Promise<void> {
       await redis.zadd(inflightKey(namespace, partition), 'XX', atMs, sessionId);
     },
 
-    async probeActive(sessionId: string): Promise<{ seq: number; status: string; stage: string } | null> {
+    async probeActive(sessionId: string): Promise<{ seq: number; status: string; stage: string; attempt: number | null } | null> {
       const r = await scripts.probeActive(...args(sessionId));
-      return r[0] === 'active' ? { seq: Number(r[1]), status: String(r[2]), stage: String(r[3]) } : null;
+      return r[0] === 'active' ? { seq: Number(r[1]), status: String(r[2]), stage: String(r[3]), attempt: r[4] ? Number(r[4]) : null } : null;
+    },
+
+    /** Hands on a session whose owning turn has ended; the next turn to dispatch, or null. */
+    async releaseEnded(t: TurnRef): Promise<{ next: TurnRef | null } | null> {
+      const r = await scripts.releaseEnded(...args(t.sessionId), t.seq);
+      return r[0] === 'ok' ? { next: nextOf(t.sessionId, r[1]) } : null;
+    },
+
+    /** Adds `ms` to the turn's total wait on provider rate limits; the new total, or null when it no longer owns its session. */
+    async addRateLimitWait(t: TurnRef, ms: number): Promise<number | null> {
+      const total = Number(await scripts.rateLimitWait(...args(t.sessionId), t.seq, Math.round(ms)));
+      return total >= 0 ? total : null;
     },
 
     async inflightCount(partition: number): Promise<number> {

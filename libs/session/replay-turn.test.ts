@@ -1,3 +1,4 @@
+import { GONE } from './session-store';
 import { SAMPLE_CONTEXT as context, SAMPLE_USAGE as usage, storeFixture } from '../../test/store-fixture';
 import type { TurnRef } from './index';
 
@@ -23,7 +24,8 @@ describe('replaying a turn whose event list is gone', () => {
   it('replays a completed turn as queued, intent, response, its whole reply and done, honouring the id to read after', async () => {
     const ref = await submit('hello');
     const attempt = await toResponseStage(ref);
-    for (const piece of ['line one', '\nline two']) await pipeline.delta(ref, attempt, piece);
+    let id = 4; // after queued, intent, response
+    for (const piece of ['line one', '\nline two']) id = (await pipeline.delta(ref, attempt, piece, id)) + 1;
     await pipeline.commitResponse(ref, { attempt, response: 'line one\nline two', usage, context, userTokens: 1, replyTokens: 4, intentLabel: 'greeting', model: 'm' });
     expect(await dropEvents(ref)).toBe(1);
     const all = await store.events(ref.turnId, 0);
@@ -55,11 +57,11 @@ describe('replaying a turn whose event list is gone', () => {
     expect((await store.events(ref.turnId, 0)).map((e) => e.type)).toEqual(['status', 'status', 'status', 'done']);
   });
 
-  it('replays nothing for a turn that has not ended, nor for an unknown one', async () => {
+  it('replays nothing for a turn that has not ended, and only `gone` for an unknown one', async () => {
     const ref = await submit('hello');
     await toResponseStage(ref);
     await dropEvents(ref);
     expect(await store.events(ref.turnId, 0)).toEqual([]);
-    expect(await store.events(store.refOf(ref.sessionId, 9).turnId, 0)).toEqual([]);
+    expect(await store.events(store.refOf(ref.sessionId, 9).turnId, 0)).toEqual([GONE]);
   });
 });

@@ -1,4 +1,4 @@
-import type { Redis } from '#libs/redis';
+import { isRedisUnavailable, type Redis } from '#libs/redis';
 import * as S from './session-scripts';
 
 type Reply = Array<string | number | null | Array<string | null>>;
@@ -9,13 +9,14 @@ export interface ScriptClient {
   submit: Script; start: Script; commitIntent: Script; beginResponse: Script; delta: Script;
   commitResponse: Script; fail: Script; cancel: Script; remove: Script; commitSummary: Script;
   readForSummary: Script; readSession: Script; readTurn: Script; readEvents: Script; readMessages: Script; probeActive: Script;
+  releaseEnded: Script; rateLimitWait: Script;
 }
 
 export const SCRIPTS: Record<keyof ScriptClient, string> = {
   submit: S.SUBMIT, start: S.START, commitIntent: S.COMMIT_INTENT, beginResponse: S.BEGIN_RESPONSE, delta: S.DELTA,
   commitResponse: S.COMMIT_RESPONSE, fail: S.FAIL, cancel: S.CANCEL, remove: S.DELETE, commitSummary: S.COMMIT_SUMMARY,
   readForSummary: S.READ_FOR_SUMMARY, readSession: S.READ_SESSION, readTurn: S.READ_TURN, readEvents: S.READ_EVENTS, readMessages: S.READ_MESSAGES,
-  probeActive: S.PROBE_ACTIVE,
+  probeActive: S.PROBE_ACTIVE, releaseEnded: S.RELEASE_ENDED, rateLimitWait: S.RATE_LIMIT_WAIT,
 };
 
 /**
@@ -27,14 +28,73 @@ export function shardedVariant(lua: string): string {
   return lua.replaceAll("redis.call('PUBLISH',", "redis.call('SPUBLISH',");
 }
 
-export function bindScripts(redis: Redis): ScriptClient {
+export interface RetryOptions {
+  /** Longest wait for one run's reply; then its outcome counts as unknown. */
+  replyMs: number;
+  /** Longest time spent re-running a script whose outcome is unknown, from the first failure. */
+  retryMs: number;
+}
+
+/** Defaults for a caller that holds an HTTP request or a job: a lost reply costs seconds, not a hang. */
+export const DEFAULT_RETRY: RetryOptions = { replyMs: 3000, retryMs: 8000 };
+
+/** A run whose reply did not come in time: it may or may not have taken effect. */
+export class ReplyTimeoutError extends Error {
+  constructor(script: string, ms: number) {
+    super(`Command timed out: no reply to ${script} within ${ms} ms`);
+    this.name = 'ReplyTimeoutError';
+  }
+}
+
+/**
+ * Binds the scripts. Every script is safe to run twice (session-scripts.ts), so a run whose outcome is
+ * unknown — the reply lost with the connection, or not back within `replyMs` — is simply run again
+ * once the connection is back, until `retryMs` has passed; then the last error goes to the caller
+ * (the gateway answers 503). ioredis's own re-send of unanswered commands is off (create-redis.ts):
+ * this is the one place that repeats a command, and it knows which commands may be repeated.
+ */
+export function bindScripts(redis: Redis, retry: RetryOptions = DEFAULT_RETRY): ScriptClient {
   const client = {} as Record<string, Script>;
   for (const [name, source] of Object.entries(SCRIPTS)) {
     const command = `turnq_${name}`;
     const lua = redis.isCluster ? shardedVariant(source) : source;
     if (!(command in redis)) redis.defineCommand(command, { numberOfKeys: 7, lua });
     const fn = (redis as unknown as Record<string, Script>)[command].bind(redis);
-    client[name] = fn;
+    client[name] = (...args) => runIdempotent(redis, name, () => fn(...args), retry);
   }
   return client as unknown as ScriptClient;
+}
+
+async function runIdempotent<T>(redis: Redis, name: string, run: () => Promise<T>, o: RetryOptions): Promise<T> {
+  let deadline = 0;
+  for (;;) {
+    try {
+      return await withReplyTimeout(run(), name, o.replyMs);
+    } catch (err) {
+      if (!isRedisUnavailable(err) || notSent(err)) throw err;
+      const now = Date.now();
+      deadline ||= now + o.retryMs;
+      if (now >= deadline || !(await ready(redis, deadline - now))) throw err;
+    }
+  }
+}
+
+/** Refused before it was written (no connection): it did not run, and running it now would fail the same way. */
+const notSent = (err: unknown): boolean => /Stream isn't writeable|enableOfflineQueue/.test((err as Error).message);
+
+function withReplyTimeout<T>(p: Promise<T>, name: string, ms: number): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<never>((_, reject) => { timer = setTimeout(() => reject(new ReplyTimeoutError(name, ms)), ms); });
+  return Promise.race([p, late]).finally(() => clearTimeout(timer));
+}
+
+/** Resolves true once the connection is ready (at once if it is), false after `ms`. */
+function ready(redis: Redis, ms: number): Promise<boolean> {
+  if (redis.status === 'ready') return Promise.resolve(true);
+  return new Promise((resolve) => {
+    const done = (ok: boolean) => { clearTimeout(timer); redis.off('ready', onReady); resolve(ok); };
+    const onReady = () => done(true);
+    const timer = setTimeout(() => done(false), ms);
+    redis.on('ready', onReady);
+  });
 }

@@ -1,38 +1,50 @@
+import { TURN_FIELDS } from './record-fields';
+
 /*
  * The session's Lua scripts. Each runs atomically on the partition's slot. Conventions:
  * KEYS = sessionKeys().scriptKeys (1 session, 2 messages, 3 turns, 4 mailbox, 5 state history,
  * 6 idempotency, 7 inflight); ARGV[1] = TTL seconds (0 = keep forever), ARGV[2] = session id,
  * ARGV[3] = event list prefix. Times come from the Redis server clock, so ordering checks never depend
  * on the skew between gateway and worker hosts. Event lists and channels are built from ARGV[3]; they
- * share the hash tag, as BullMQ's own scripts build job keys.
+ * share the hash tag, as BullMQ's own scripts build job keys. The hash fields' short names are
+ * explained in record-fields.ts.
+ *
+ * Every script is safe to run twice. A reply can be lost (the connection drops after Redis ran the
+ * script) and the caller then runs the same script again (session-scripts-client.ts): a write repeated
+ * that way answers what its first run did and changes nothing more — SUBMIT by the gateway's request
+ * id, DELTA by the event id it expects, COMMIT_RESPONSE by the attempt, FAIL by its error, CANCEL by
+ * its request id; the other writes are fenced on the stage cursor or a compare-and-set.
+ *
+ * TTL: while a session has a turn that owns it (`act`), none of its keys expires (touch PERSISTs them)
+ * and neither do the event lists of its turns that have not ended; the sliding TTL starts again when
+ * the session goes idle, from that last activity. The reconciler makes sure every owning turn ends.
  */
 
 /**
- * A turn's fields in decodeTurn's order, or nil when the turn does not exist. A completed turn's reply is
- * read from its assistant message, at the history index ':oi' COMMIT_RESPONSE recorded: the history is
- * only ever appended to (a summary moves its cut-off, it never trims), so that index stays valid. A turn
- * completed before that has no ':oi' but its own copy of the reply in ':out', read in the same HMGET.
+ * A turn's fields in TURN_FIELDS' order (record-fields.ts), or nil when the turn does not exist. A
+ * completed turn's reply ('out') is read from its assistant message, at the history index ':oi'
+ * COMMIT_RESPONSE recorded: the history is only ever appended to (a summary moves its cut-off, it never
+ * trims), so that index stays valid. A turn completed before that has no ':oi' but its own copy of the
+ * reply in ':out', read in the same HMGET.
  */
-const TURN_FIELDS = `
+const TURN_FIELDS_LUA = `
 local function turn_fields(seq)
-  local names = {'st', 'sg', 'in', 'ca', 'sa', 'ia', 'ea', 'it', 'sf', 'stt', 'oi', 'us', 'cx', 'er', 'mdl', 'out'}
+  local names = {${TURN_FIELDS.map((n) => `'${n}'`).join(', ')}, 'oi'}
   local fields = {}
   for i, n in ipairs(names) do fields[i] = seq .. ':' .. n end
   local v = redis.call('HMGET', KEYS[3], unpack(fields))
   if not v[1] then return nil end
-  local out = table.remove(v)
-  if v[11] then
-    local m = redis.call('LINDEX', KEYS[2], v[11])
-    v[11] = m and cjson.decode(m).c or false
-  else
-    v[11] = out
+  local oi = table.remove(v)
+  if oi then
+    local m = redis.call('LINDEX', KEYS[2], oi)
+    v[${TURN_FIELDS.indexOf('out') + 1}] = m and cjson.decode(m).c or false
   end
   for i = 1, #v do if not v[i] then v[i] = '' end end
   return v
 end
 `;
 
-const PRELUDE = `${TURN_FIELDS}
+const PRELUDE = `${TURN_FIELDS_LUA}
 local ttl = tonumber(ARGV[1])
 local sid = ARGV[2]
 local evp = ARGV[3]
@@ -40,22 +52,30 @@ local function now_ms()
   local t = redis.call('TIME')
   return tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
 end
--- the sliding TTL: every write refreshes every key the session owns (a constant number of keys)
+-- the sliding TTL over every key the session owns (a constant number of keys): kept forever while a
+-- turn owns the session, so a turn longer than the TTL never loses its session; counted again from
+-- the last activity once it is idle
 local function touch(now)
   redis.call('HSET', KEYS[1], 'la', now)
-  if ttl > 0 then for i = 1, 6 do redis.call('EXPIRE', KEYS[i], ttl) end end
+  if ttl > 0 then
+    local busy = redis.call('HEXISTS', KEYS[1], 'act') == 1
+    for i = 1, 6 do
+      if busy then redis.call('PERSIST', KEYS[i]) else redis.call('EXPIRE', KEYS[i], ttl) end
+    end
+  end
 end
--- appends an SSE event to the turn's event list as 'type\\ndata' (decodeEvent in decode.ts reads it).
--- A LIST, not a STREAM: a few short events take a fraction of a stream's memory, and kept for the
--- session's lifetime that adds up. The list is never trimmed, so event n is element n-1 and its id is
--- RPUSH's reply.
+-- appends an SSE event to the turn's event list as 'type\\ndata' (decodeEvent in decode.ts reads it)
+-- and announces it. The one place that publishes a turn's events. A LIST, not a STREAM: a few short
+-- events take a fraction of a stream's memory, and kept for the session's lifetime that adds up. The
+-- list is never trimmed, so event n is element n-1 and its id is RPUSH's reply.
 local function emit(seq, etype, data)
   local key = evp .. seq
   local n = redis.call('RPUSH', key, etype .. '\\n' .. data)
-  -- a list is written only while its turn runs, so this TTL ends it no later than its session;
-  -- sessions kept forever (ttl 0) still drop a turn's events a day after its last one. Deltas skip
-  -- it: the list's first event set it and its last ('done') sets it again.
-  if etype ~= 'delta' then redis.call('EXPIRE', key, ttl > 0 and ttl or 86400) end
+  -- A turn that has not ended keeps its list without a TTL: it is queued or running, so its session
+  -- is busy and kept too (touch), and a follower must find every event from the first. Its end starts
+  -- the list's TTL, which ends it no later than its session; sessions kept forever (ttl 0) still drop
+  -- an ended turn's events a day later (a follower then gets them rebuilt from the record).
+  if etype == 'done' then redis.call('EXPIRE', key, ttl > 0 and ttl or 86400) end
   redis.call('PUBLISH', key, n .. '\\n' .. etype .. '\\n' .. data)
   if etype == 'done' then
     -- a gateway holding the submitting request open (?wait) named its reply channel: one message there
@@ -87,15 +107,27 @@ end
 
 /**
  * Submit. ARGV: 4 tenant, 5 content, 6 idempotency key or '', 7 max pending, 8 idempotency window ms,
- * 9 reply channel or '' (when the turn ends, `{c: its channel, f: its fields}` is announced there).
+ * 9 reply channel or '' (when the turn ends, `{c: its channel, f: its fields}` is announced there),
+ * 10 request id (the gateway's id of this POST, fresh per request).
  * Guarantees: checks run existence → conflict → capacity and a refused turn stores nothing; the same
  * key within the window returns the first turn's seq even for parallel requests (the script is atomic);
  * a turn becomes the active one only when the session is idle, so at most one turn per session is ever
- * dispatched. Returns {'nf'} | {'dup', seq} | {'conflict', seq} | {'full', pending} | {'ok', seq, dispatch, now}.
+ * dispatched. The same request id again (a re-run after a lost reply) creates nothing and answers
+ * {'ok'} for the turn the first run created, flagged as a replay, with its dispatch when that turn is
+ * still queued and owns the session (adding its job twice is harmless).
+ * Returns {'nf'} | {'dup', seq} | {'conflict', seq} | {'full', pending} | {'ok', seq, dispatch, createdAt, replay}.
  */
 export const SUBMIT = `${PRELUDE}
 local s = redis.call('HMGET', KEYS[1], 'tenant', 'act')
 if s[1] ~= ARGV[4] then return {'nf'} end
+local rid = ARGV[10] ~= '' and 'r:' .. ARGV[10] or nil
+local mine = rid and redis.call('HGET', KEYS[6], rid)
+if mine then
+  local f = redis.call('HMGET', KEYS[3], mine .. ':st', mine .. ':ca')
+  local dispatch = 0
+  if s[2] == mine and f[1] == 'queued' then dispatch = tonumber(mine) end
+  return {'ok', tonumber(mine), dispatch, tonumber(f[2] or '0'), 1}
+end
 local now = now_ms()
 local hash = redis.sha1hex(ARGV[5])
 if ARGV[6] ~= '' then
@@ -114,10 +146,10 @@ if pending >= tonumber(ARGV[7]) then return {'full', pending} end
 local seq = redis.call('HINCRBY', KEYS[1], 'seq', 1)
 redis.call('HSET', KEYS[3], seq .. ':st', 'queued', seq .. ':in', ARGV[5], seq .. ':ca', now)
 if ARGV[9] ~= '' then redis.call('HSET', KEYS[3], seq .. ':rt', ARGV[9]) end
+if rid then redis.call('HSET', KEYS[6], rid, seq) end
 if ARGV[6] ~= '' then
   redis.call('HSET', KEYS[6], ARGV[6], seq .. ':' .. hash .. ':' .. now)
 end
-emit(seq, 'status', '{"status":"queued","stage":null}')
 local dispatch = 0
 if s[2] then
   redis.call('RPUSH', KEYS[4], seq)
@@ -126,14 +158,16 @@ else
   redis.call('ZADD', KEYS[7], now, sid)
   dispatch = seq
 end
+emit(seq, 'status', '{"status":"queued","stage":null}')
 touch(now)
-return {'ok', seq, dispatch, now}
+return {'ok', seq, dispatch, now, 0}
 `;
 
 /**
  * Start (intent stage). ARGV: 4 seq. Fenced on the session's active turn: a queued turn becomes running;
- * a redelivered job re-enters the stage its cursor names; anything else (cancelled, ended, deleted,
- * not the owner) is {'gone'}. Returns {'run', stage, input, state, queue wait ms (-1 on a re-entry)}.
+ * a redelivered job (or a re-run) re-enters the stage its cursor names; anything else (cancelled,
+ * ended, deleted, not the owner) is {'gone'}. Returns {'run', stage, input, state, queue wait ms (-1 on
+ * a re-entry)}.
  */
 export const START = `${PRELUDE}
 local seq = ARGV[4]
@@ -153,8 +187,8 @@ return {'gone'}
 
 /**
  * Intent commit. ARGV: 4 seq, 5 intent JSON, 6 new state, 7 turn id. Only while this turn owns the
- * session and its cursor is at 'intent' (a re-run never applies a stage twice). Records one
- * stateHistory entry only when the state changes. Moves the cursor to 'response'.
+ * session and its cursor is at 'intent' (a re-run answers {'stale', 'response'} and applies nothing).
+ * Records one stateHistory entry only when the state changes. Moves the cursor to 'response'.
  */
 export const COMMIT_INTENT = `${PRELUDE}
 local seq = ARGV[4]
@@ -168,6 +202,7 @@ local to = ARGV[6]
 redis.call('HSET', KEYS[3], seq .. ':it', ARGV[5], seq .. ':sf', from, seq .. ':stt', to, seq .. ':sg', 'response', seq .. ':ia', now)
 if from ~= to then
   redis.call('HSET', KEYS[1], 'state', to)
+  -- created while the turn owns the session, so kept with it (touch) and given its TTL when it goes idle
   redis.call('RPUSH', KEYS[5], cjson.encode({from = from, to = to, turnId = ARGV[7], at = now}))
 end
 emit(seq, 'status', '{"status":"running","stage":"response"}')
@@ -178,9 +213,11 @@ return {'ok'}
  * Response begin. ARGV: 4 seq, 5 pool max tokens, 6 pool max messages. Fenced like START at the
  * 'response' cursor. Counts the attempt (deltas and the commit are fenced on it, so a zombie of an
  * earlier attempt can neither stream nor commit) and tells stream readers when a retry restarts the
- * reply. Reads the summary, its cut-off and the newest unsummarized messages in one snapshot, so a
- * concurrent summary can never open a gap (invariant 6). Returns {'ok', attempt, input, systemPrompt,
- * state, summaryText, summaryTokens, covers, messageCount, totalTokens, intentJson, firstIndex, msgs...}.
+ * reply; a re-run simply starts another attempt. Reads the summary, its cut-off and the newest
+ * unsummarized messages in one snapshot, so a concurrent summary can never open a gap (invariant 6).
+ * Returns {'ok', attempt, input, systemPrompt, state, summaryText, summaryTokens, covers, messageCount,
+ * totalTokens, intentJson, firstIndex, eventCount, msgs...}; eventCount is the turn's events so far, so
+ * the attempt's first delta is event eventCount + 1.
  */
 export const BEGIN_RESPONSE = `${PRELUDE}
 local seq = ARGV[4]
@@ -209,17 +246,30 @@ while idx >= covers and #picked < maxMsg and tokens < maxTok do
   end
   idx = lo - 1
 end
-local out = {'ok', attempt, f[3], s[1] or '', s[2], s[3] or '', tonumber(s[4] or '0'), covers, count, tonumber(s[7] or '0'), f[4] or '', first}
+local out = {'ok', attempt, f[3], s[1] or '', s[2], s[3] or '', tonumber(s[4] or '0'), covers, count, tonumber(s[7] or '0'), f[4] or '', first, redis.call('LLEN', evp .. seq)}
 for j = #picked, 1, -1 do table.insert(out, picked[j]) end
 return out
 `;
 
-/** Deltas. ARGV: 4 seq, 5 attempt, 6 event JSON. Appended only by the current attempt of the owner. */
+/**
+ * Deltas. ARGV: 4 seq, 5 attempt, 6 event JSON, 7 the event id this delta must get. Appended only by
+ * the current attempt of the owner, and only as that event: a re-run whose first run already appended
+ * it finds it there and answers its id again; anything else (a gap, another event in its place) is
+ * refused. Returns the event id, or 0 when refused.
+ */
 export const DELTA = `${PRELUDE}
 local seq = ARGV[4]
 if not owns(seq) then return 0 end
 local f = redis.call('HMGET', KEYS[3], seq .. ':st', seq .. ':at')
 if f[1] ~= 'running' or f[2] ~= ARGV[5] then return 0 end
+local key = evp .. seq
+local want = tonumber(ARGV[7])
+local len = redis.call('LLEN', key)
+if len >= want then
+  if redis.call('LINDEX', key, want - 1) == 'delta\\n' .. ARGV[6] then return want end
+  return 0
+end
+if len ~= want - 1 then return 0 end
 return emit(seq, 'delta', ARGV[6])
 `;
 
@@ -228,13 +278,18 @@ return emit(seq, 'delta', ARGV[6])
  * 10 reply tokens, 11 intent label, 12 model, 13 last delta event JSON or '' (the reply's unsent end).
  * Fenced on owner + running + attempt, so it takes effect at most once per turn however often the job
  * runs (invariant 2). Appends the user and assistant messages, marks the turn completed, ends its
- * event list and hands the session to the next queued turn.
- * Returns {'ok', next, messageCount, totalTokens, covers, coveredTokens, totalMs}.
+ * event list and hands the session to the next queued turn. A re-run by the attempt that committed
+ * answers as the first run did (the same next turn), so the caller still dispatches it.
+ * Returns {'ok', next, messageCount, totalTokens, covers, coveredTokens, totalMs} | {'gone'}.
  */
 export const COMMIT_RESPONSE = `${PRELUDE}
 local seq = ARGV[4]
+local f = redis.call('HMGET', KEYS[3], seq .. ':st', seq .. ':sg', seq .. ':at', seq .. ':in', seq .. ':ca', seq .. ':nx', seq .. ':ea')
+if f[1] == 'completed' and f[3] == ARGV[5] and f[6] then
+  local c = redis.call('HMGET', KEYS[1], 'mc', 'tt', 'sumc', 'sumtt')
+  return {'ok', tonumber(f[6]), tonumber(c[1] or '0'), tonumber(c[2] or '0'), tonumber(c[3] or '0'), tonumber(c[4] or '0'), tonumber(f[7]) - tonumber(f[5])}
+end
 if not owns(seq) then return {'gone'} end
-local f = redis.call('HMGET', KEYS[3], seq .. ':st', seq .. ':sg', seq .. ':at', seq .. ':in', seq .. ':ca')
 if f[1] ~= 'running' or f[2] ~= 'response' or f[3] ~= ARGV[5] then return {'gone'} end
 local now = now_ms()
 local label = cjson.encode(ARGV[11])
@@ -243,58 +298,84 @@ local len = redis.call('RPUSH', KEYS[2],
   '{"t":' .. ARGV[10] .. ',"r":"assistant","s":' .. seq .. ',"at":' .. now .. ',"i":' .. label .. ',"c":' .. cjson.encode(ARGV[6]) .. '}')
 local mc = redis.call('HINCRBY', KEYS[1], 'mc', 2)
 local tt = redis.call('HINCRBY', KEYS[1], 'tt', tonumber(ARGV[9]) + tonumber(ARGV[10]))
--- the reply is kept once, as the assistant message: the turn records where it is (':oi', see READ_TURN)
+local nxt = handoff(now)
+-- the reply is kept once, as the assistant message: the turn records where it is (':oi', see turn_fields)
 redis.call('HSET', KEYS[3], seq .. ':st', 'completed', seq .. ':sg', '', seq .. ':oi', len - 1,
-  seq .. ':us', ARGV[7], seq .. ':cx', ARGV[8], seq .. ':ea', now, seq .. ':mdl', ARGV[12])
+  seq .. ':us', ARGV[7], seq .. ':cx', ARGV[8], seq .. ':ea', now, seq .. ':mdl', ARGV[12], seq .. ':nx', nxt)
 if ARGV[13] ~= '' then emit(seq, 'delta', ARGV[13]) end
 emit(seq, 'done', '')
-local nxt = handoff(now)
 touch(now)
 local c = redis.call('HMGET', KEYS[1], 'sumc', 'sumtt')
 return {'ok', nxt, mc, tt, tonumber(c[1] or '0'), tonumber(c[2] or '0'), now - tonumber(f[5])}
 `;
 
 /**
- * Fail. ARGV: 4 seq, 5 error JSON. Ends a queued or running turn that still owns the session as
- * failed (invariant 4) and hands the session on. Returns {'ok', next} or {'gone'}.
+ * Fail. ARGV: 4 seq, 5 error JSON, 6 stage the caller ran ('intent' | 'response' | '' for any),
+ * 7 its response attempt ('' for any). Ends a queued or running turn that still owns the session as
+ * failed (invariant 4) and hands the session on — fenced like the commits: an intent-stage failure
+ * only while the cursor is still at intent, a response-stage one only for the current attempt, so a
+ * zombie of an earlier stage or attempt cannot fail the turn a live worker is running. A re-run with
+ * the same error answers as the first run did. Returns {'ok', next, totalMs, intentJson} or {'gone'}.
  */
 export const FAIL = `${PRELUDE}
 local seq = ARGV[4]
+local f = redis.call('HMGET', KEYS[3], seq .. ':st', seq .. ':ca', seq .. ':it', seq .. ':sg', seq .. ':at', seq .. ':er', seq .. ':nx', seq .. ':ea')
+if f[1] == 'failed' and f[6] == ARGV[5] and f[7] then
+  return {'ok', tonumber(f[7]), tonumber(f[8]) - tonumber(f[2]), f[3] or ''}
+end
 if not owns(seq) then return {'gone'} end
-local f = redis.call('HMGET', KEYS[3], seq .. ':st', seq .. ':ca', seq .. ':it')
 if f[1] ~= 'queued' and f[1] ~= 'running' then return {'gone'} end
+if ARGV[6] == 'intent' and f[1] == 'running' and f[4] ~= 'intent' then return {'gone'} end
+if ARGV[6] == 'response' and (f[4] ~= 'response' or (ARGV[7] ~= '' and f[5] ~= ARGV[7])) then return {'gone'} end
 local now = now_ms()
-redis.call('HSET', KEYS[3], seq .. ':st', 'failed', seq .. ':sg', '', seq .. ':er', ARGV[5], seq .. ':ea', now)
-emit(seq, 'done', '')
 local nxt = handoff(now)
+redis.call('HSET', KEYS[3], seq .. ':st', 'failed', seq .. ':sg', '', seq .. ':er', ARGV[5], seq .. ':ea', now, seq .. ':nx', nxt)
+emit(seq, 'done', '')
 touch(now)
 return {'ok', nxt, now - tonumber(f[2]), f[3] or ''}
 `;
 
 /**
- * Cancel. ARGV: 4 tenant, 5 seq. Only a queued turn: taken out of the mailbox, or — when it was already
- * handed the session but no worker has started it — the session moves on and START's fence refuses the
- * stale job. Returns {'nf'} | {'conflict'} | {'ok', next, totalMs}.
+ * Cancel. ARGV: 4 tenant, 5 seq, 6 request id (the gateway's id of this DELETE). Only a queued turn:
+ * taken out of the mailbox, or — when it was already handed the session but no worker has started it —
+ * the session moves on and START's fence refuses the stale job. A re-run with the same request id
+ * answers as the first run did; any other cancel of an ended turn is a conflict.
+ * Returns {'nf'} | {'conflict'} | {'ok', next, totalMs}.
  */
 export const CANCEL = `${PRELUDE}
 if redis.call('HGET', KEYS[1], 'tenant') ~= ARGV[4] then return {'nf'} end
 local seq = ARGV[5]
-local f = redis.call('HMGET', KEYS[3], seq .. ':st', seq .. ':ca')
+local f = redis.call('HMGET', KEYS[3], seq .. ':st', seq .. ':ca', seq .. ':cr', seq .. ':nx', seq .. ':ea')
 if not f[1] then return {'nf'} end
+if f[1] == 'cancelled' and ARGV[6] ~= '' and f[3] == ARGV[6] then return {'ok', tonumber(f[4] or '0'), tonumber(f[5]) - tonumber(f[2])} end
 if f[1] ~= 'queued' then return {'conflict'} end
 local now = now_ms()
 local nxt = 0
 if owns(seq) then nxt = handoff(now) else redis.call('LREM', KEYS[4], 1, seq) end
-redis.call('HSET', KEYS[3], seq .. ':st', 'cancelled', seq .. ':sg', '', seq .. ':ea', now)
+redis.call('HSET', KEYS[3], seq .. ':st', 'cancelled', seq .. ':sg', '', seq .. ':ea', now, seq .. ':cr', ARGV[6], seq .. ':nx', nxt)
 emit(seq, 'done', '')
 touch(now)
 return {'ok', nxt, now - tonumber(f[2])}
 `;
 
-/** Delete. ARGV: 4 tenant. Removes every key the session owns, its turns' event lists and its inflight entry. */
+/**
+ * Delete. ARGV: 4 tenant. Removes every key the session owns, its turns' event lists and its inflight
+ * entry. Followers of its turns that have not ended are told at once: a 'gone' announcement on each
+ * such turn's channel, and on the reply channel of a gateway waiting for it (?wait), so a stream
+ * closes and a wait answers 404 instead of waiting for an end that will never come.
+ */
 export const DELETE = `${PRELUDE}
-if redis.call('HGET', KEYS[1], 'tenant') ~= ARGV[4] then return 0 end
-local n = tonumber(redis.call('HGET', KEYS[1], 'seq') or '0')
+local s = redis.call('HMGET', KEYS[1], 'tenant', 'seq', 'act')
+if s[1] ~= ARGV[4] then return 0 end
+local open = redis.call('LRANGE', KEYS[4], 0, -1)
+if s[3] then table.insert(open, s[3]) end
+for _, seq in ipairs(open) do
+  local key = evp .. seq
+  redis.call('PUBLISH', key, '0\\ngone\\n{"reason":"session_gone","message":"the session of this turn was deleted or has expired"}')
+  local rt = redis.call('HGET', KEYS[3], seq .. ':rt')
+  if rt then redis.call('PUBLISH', rt, cjson.encode({c = key, gone = true})) end
+end
+local n = tonumber(s[2] or '0')
 for i = 1, n do redis.call('UNLINK', evp .. i) end
 for i = 1, 6 do redis.call('UNLINK', KEYS[i]) end
 redis.call('ZREM', KEYS[7], sid)
@@ -304,12 +385,15 @@ return 1
 /**
  * Summary commit. ARGV: 4 expected cut-off, 5 new cut-off, 6 text, 7 tokens, 8 tokens folded.
  * Compare-and-set on the cut-off: a stale summarizer never overwrites a newer summary, and messages
- * count as summarized only once this summary covering them is stored (invariant 6). Does not extend
+ * count as summarized only once this summary covering them is stored (invariant 6); a re-run of a
+ * commit that took effect finds its own summary in place and answers {'ok'} again. Does not extend
  * the session's TTL: summarizing is not user activity.
  */
 export const COMMIT_SUMMARY = `${PRELUDE}
 if redis.call('EXISTS', KEYS[1]) == 0 then return {'gone'} end
-local cur = tonumber(redis.call('HGET', KEYS[1], 'sumc') or '0')
+local s = redis.call('HMGET', KEYS[1], 'sumc', 'sumt')
+local cur = tonumber(s[1] or '0')
+if cur == tonumber(ARGV[5]) and cur ~= tonumber(ARGV[4]) and s[2] == ARGV[6] then return {'ok'} end
 if cur ~= tonumber(ARGV[4]) then return {'stale', cur} end
 redis.call('HSET', KEYS[1], 'sumt', ARGV[6], 'sumk', ARGV[7], 'sumc', ARGV[5])
 redis.call('HINCRBY', KEYS[1], 'sumtt', tonumber(ARGV[8]))
@@ -385,13 +469,44 @@ end
 return out
 `;
 
-/** Reconciler probe. ARGV: 4 now-ms threshold is not needed; returns the active seq and its status and stage. */
+/**
+ * Reconciler probe. Returns {'idle'} (and drops the session from inflight) or {'active', seq, status,
+ * stage, attempt} for the turn that owns the session.
+ */
 export const PROBE_ACTIVE = `${PRELUDE}
 local act = redis.call('HGET', KEYS[1], 'act')
 if not act then
   redis.call('ZREM', KEYS[7], sid)
   return {'idle'}
 end
-local f = redis.call('HMGET', KEYS[3], act .. ':st', act .. ':sg')
-return {'active', tonumber(act), f[1] or '', f[2] or ''}
+local f = redis.call('HMGET', KEYS[3], act .. ':st', act .. ':sg', act .. ':at')
+return {'active', tonumber(act), f[1] or '', f[2] or '', f[3] or ''}
+`;
+
+/**
+ * Release of an ended owner. ARGV: 4 seq. For a session whose active turn has ended but still owns it
+ * (a script stopped between its writes, or data from before the hand-off moved up): hands the session
+ * to its next turn. Fenced on that turn still owning the session, so a re-run is {'gone'}.
+ * Returns {'ok', next} | {'gone'}.
+ */
+export const RELEASE_ENDED = `${PRELUDE}
+local seq = ARGV[4]
+if not owns(seq) then return {'gone'} end
+local st = redis.call('HGET', KEYS[3], seq .. ':st')
+if st ~= 'completed' and st ~= 'failed' and st ~= 'cancelled' then return {'gone'} end
+local now = now_ms()
+local nxt = handoff(now)
+touch(now)
+return {'ok', nxt}
+`;
+
+/**
+ * Rate-limit wait. ARGV: 4 seq, 5 ms about to be waited. Adds to the turn's total wait on provider
+ * rate limits and returns the new total, or -1 when the turn no longer owns the session. A re-run
+ * counts the wait twice: the cap (TURNQ_LLM_RATE_LIMIT_MAX_WAIT_MS) errs early, never late.
+ */
+export const RATE_LIMIT_WAIT = `${PRELUDE}
+local seq = ARGV[4]
+if not owns(seq) then return -1 end
+return redis.call('HINCRBY', KEYS[3], seq .. ':rw', tonumber(ARGV[5]))
 `;

@@ -1,12 +1,18 @@
+import { randomBytes } from 'node:crypto';
 import type { Redis } from '#libs/redis';
 import { decodeEvent, decodeMessage, decodeSession, decodeTurn } from './decode';
 import { isSessionId, newSessionId, parseMessageId, parseTurnId } from './ids';
 import { replayTurn } from './replay-turn';
-import { bindScripts } from './session-scripts-client';
+import { bindScripts, type RetryOptions } from './session-scripts-client';
+import { turnRecord } from './record-fields';
 import { sessionKeys, type SessionKeys } from './session-keys';
 import type { Message, Session, StreamEvent, Turn } from './session-types';
 
-export interface StoreOptions { redis: Redis; namespace: string; partitions: number; ttlSeconds: number }
+export interface StoreOptions {
+  redis: Redis; namespace: string; partitions: number; ttlSeconds: number;
+  /** How long a script whose reply was lost is re-run (session-scripts-client.ts); defaults there. */
+  retry?: RetryOptions;
+}
 export interface NewSession { userId?: string; systemPrompt?: string; metadata?: Record<string, string> }
 export interface TurnRef { sessionId: string; seq: number; turnId: string; partition: number }
 
@@ -19,12 +25,21 @@ export type SubmitResult =
 
 export type CancelResult = { kind: 'cancelled'; turn: Turn; next: TurnRef | null; totalMs: number } | { kind: 'not_found' } | { kind: 'conflict'; turn: Turn };
 
+/**
+ * The last event a follower of a turn that no longer exists gets (not part of the turn's stream, so
+ * id 0): its session was deleted or expired. DELETE announces the same on the turn's channel.
+ */
+export const GONE: StreamEvent = { id: 0, type: 'gone', data: '{"reason":"session_gone","message":"the session of this turn was deleted or has expired"}' };
+
 const IDEMPOTENCY_WINDOW_MS = 24 * 3600 * 1000;
+
+/** The id of one submit or cancel, kept by its script so a re-run after a lost reply is recognised. */
+const requestId = (): string => randomBytes(9).toString('base64url');
 
 /** The gateway's view of sessions: every read and write a route needs, each one script or one round trip. */
 export function createSessionStore(opts: StoreOptions) {
   const { redis, namespace, partitions, ttlSeconds } = opts;
-  const scripts = bindScripts(redis);
+  const scripts = bindScripts(redis, opts.retry);
   const keysOf = (sid: string): SessionKeys => sessionKeys(namespace, partitions, sid);
   const args = (sid: string) => {
     const k = keysOf(sid);
@@ -38,7 +53,7 @@ export function createSessionStore(opts: StoreOptions) {
     const p = parseTurnId(turnId);
     if (!p) return null;
     const r = await scripts.readTurn(...args(p.sessionId), tenant, p.seq);
-    return r[0] === 'ok' ? decodeTurn(p.sessionId, p.seq, r[1] as string[]) : null;
+    return r[0] === 'ok' ? decodeTurn(p.sessionId, p.seq, turnRecord(r[1] as string[])) : null;
   }
 
   return {
@@ -93,7 +108,7 @@ export function createSessionStore(opts: StoreOptions) {
     /** `replyTo`: a pub/sub channel that hears the new turn's end, with the ended turn's fields (see SUBMIT), for a caller that waits. */
     async submit(tenant: string, sessionId: string, turn: { content: string; idempotencyKey?: string; maxPending: number; replyTo?: string }): Promise<SubmitResult> {
       if (!isSessionId(sessionId)) return { kind: 'not_found' };
-      const r = await scripts.submit(...args(sessionId), tenant, turn.content, turn.idempotencyKey ?? '', turn.maxPending, IDEMPOTENCY_WINDOW_MS, turn.replyTo ?? '');
+      const r = await scripts.submit(...args(sessionId), tenant, turn.content, turn.idempotencyKey ?? '', turn.maxPending, IDEMPOTENCY_WINDOW_MS, turn.replyTo ?? '', requestId());
       switch (r[0]) {
         case 'nf': return { kind: 'not_found' };
         case 'full': return { kind: 'too_many', pending: Number(r[1]) };
@@ -104,10 +119,14 @@ export function createSessionStore(opts: StoreOptions) {
         }
         default: {
           const seq = Number(r[1]);
-          const dispatch = Number(r[2]);
+          const dispatch = Number(r[2]) ? refOf(sessionId, Number(r[2])) : null;
+          if (Number(r[4]) === 1) {
+            // a re-run after a lost reply: the first run created the turn, which may have moved on since
+            const created = await getTurn(tenant, refOf(sessionId, seq).turnId);
+            return created ? { kind: 'created', turn: created, dispatch } : { kind: 'not_found' };
+          }
           // The new turn is fully known here: no second round trip to read it back.
-          const created = decodeTurn(sessionId, seq, ['queued', '', turn.content, String(r[3]), '', '', '', '', '', '', '', '', '', '', '']);
-          return { kind: 'created', turn: created, dispatch: dispatch ? refOf(sessionId, dispatch) : null };
+          return { kind: 'created', turn: decodeTurn(sessionId, seq, { st: 'queued', in: turn.content, ca: String(r[3]) }), dispatch };
         }
       }
     },
@@ -117,13 +136,13 @@ export function createSessionStore(opts: StoreOptions) {
     /** A turn from the record fields its end announced on a reply channel (see SUBMIT): no read needed. */
     turnFromFields(turnId: string, fields: string[]): Turn | null {
       const p = parseTurnId(turnId);
-      return p ? decodeTurn(p.sessionId, p.seq, fields) : null;
+      return p ? decodeTurn(p.sessionId, p.seq, turnRecord(fields)) : null;
     },
 
     async cancel(tenant: string, turnId: string): Promise<CancelResult> {
       const p = parseTurnId(turnId);
       if (!p) return { kind: 'not_found' };
-      const r = await scripts.cancel(...args(p.sessionId), tenant, p.seq);
+      const r = await scripts.cancel(...args(p.sessionId), tenant, p.seq, requestId());
       if (r[0] === 'nf') return { kind: 'not_found' };
       const turn = await getTurn(tenant, turnId);
       if (!turn) return { kind: 'not_found' };
@@ -134,17 +153,18 @@ export function createSessionStore(opts: StoreOptions) {
 
     /**
      * Events of a turn after `afterId`, oldest first. An ended turn whose event list is gone is replayed
-     * from its record (replayTurn), so a follower still gets its `done`.
+     * from its record (replayTurn), so a follower still gets its `done`. A turn that is gone altogether
+     * (its session deleted or expired) yields one GONE event, so a follower ends too.
      */
     async events(turnId: string, afterId: number): Promise<StreamEvent[]> {
       const p = parseTurnId(turnId);
-      if (!p) return [];
+      if (!p) return [GONE];
       // event n is element n-1 of the turn's list (see emit), so the events after `afterId` start at index afterId
       const from = Math.max(0, afterId);
       const r = await scripts.readEvents(...args(p.sessionId), p.seq, from);
       const rows = r[1] as string[];
       if (r[0] === 'ok') return rows.map((raw, i) => decodeEvent(from + i + 1, raw));
-      return rows.length ? replayTurn(decodeTurn(p.sessionId, p.seq, rows)).filter((e) => e.id > from) : [];
+      return rows.length ? replayTurn(decodeTurn(p.sessionId, p.seq, turnRecord(rows))).filter((e) => e.id > from) : [GONE];
     },
 
     /** The pub/sub channel that announces new events of a turn (its event list's key). */

@@ -11,7 +11,7 @@ describe('event hub reply channel', () => {
 
   it('resolves the wait for a turn with the fields its end announced, and only that wait', async () => {
     const a = hub.awaitReply('turn-a', 5000);
-    let bEnded: string[] | null | undefined;
+    let bEnded: string[] | 'gone' | null | undefined;
     const b = hub.awaitReply('turn-b', 300).then((v) => { bEnded = v; return v; });
     expect(await announced('turn-a')).toBe(1); // exactly one subscriber: this hub
     expect(await a).toEqual(['completed', 'turn-a']);

@@ -3,6 +3,8 @@ import type { Redis } from '#libs/redis';
 import { partitionTag, type StreamEvent } from '#libs/session';
 
 type Listener = (e: StreamEvent) => void;
+/** What a reply channel hears about a turn: its record fields once it ended, or that its session was deleted. */
+type Reply = string[] | 'gone';
 
 /** How long an end announced before anyone waited for it is remembered (see awaitReply). */
 const EARLY_REPLY_MS = 60_000;
@@ -31,9 +33,9 @@ export async function createEventHub(subscriber: Redis, namespace: string, parti
   const replySet = new Set(replyChannels);
   const sub = (channel: string) => (sharded ? subscriber.ssubscribe(channel) : subscriber.subscribe(channel));
   const unsub = (channel: string) => (sharded ? subscriber.sunsubscribe(channel) : subscriber.unsubscribe(channel));
-  const waiting = new Map<string, (fields: string[]) => void>();
+  const waiting = new Map<string, (fields: Reply) => void>();
   // turn channel -> its end, when that arrived with nobody waiting yet
-  const early = new Map<string, { at: number; fields: string[] }>();
+  const early = new Map<string, { at: number; fields: Reply }>();
 
   subscriber.on(sharded ? 'smessage' : 'message', (channel: string, message: string) => {
     if (replySet.has(channel)) return onReply(message);
@@ -48,7 +50,9 @@ export async function createEventHub(subscriber: Redis, namespace: string, parti
   for (const c of replyChannels) await sub(c);
 
   function onReply(message: string): void {
-    const { c: turnChannel, f: fields } = JSON.parse(message) as { c: string; f: string[] };
+    const m = JSON.parse(message) as { c: string; f?: string[]; gone?: boolean };
+    const turnChannel = m.c;
+    const fields: Reply = m.gone ? 'gone' : m.f ?? [];
     const resolve = waiting.get(turnChannel);
     if (resolve) return resolve(fields);
     // The end can be read off the subscriber connection before SUBMIT's reply off the other one.
@@ -68,9 +72,9 @@ export async function createEventHub(subscriber: Redis, namespace: string, parti
 
     /**
      * Resolves with the ended turn's record fields (as READ_TURN returns them) when the turn submitted
-     * with `replyChannel` ends, or null after `ms`.
+     * with `replyChannelOf(partition)` ends, 'gone' when its session is deleted first, or null after `ms`.
      */
-    awaitReply(turnChannel: string, ms: number): Promise<string[] | null> {
+    awaitReply(turnChannel: string, ms: number): Promise<Reply | null> {
       const known = early.get(turnChannel);
       if (known) {
         early.delete(turnChannel);
@@ -108,11 +112,11 @@ export async function createEventHub(subscriber: Redis, namespace: string, parti
       };
     },
 
-    /** Resolves true once the turn's `done` is announced on its own channel, false after `ms`. */
+    /** Resolves true once the turn's `done` (or its session's deletion: `gone`) is announced on its own channel, false after `ms`. */
     async waitForDone(channel: string, ms: number, alreadyDone: () => Promise<boolean>): Promise<boolean> {
       let resolve!: (v: boolean) => void;
       const done = new Promise<boolean>((r) => { resolve = r; });
-      const unsubscribe = await this.subscribe(channel, (e) => { if (e.type === 'done') resolve(true); });
+      const unsubscribe = await this.subscribe(channel, (e) => { if (e.type === 'done' || e.type === 'gone') resolve(true); });
       const timer = setTimeout(() => resolve(false), ms);
       try {
         // checked after subscribing, so a turn that ends in between is not missed

@@ -10,7 +10,7 @@ export interface FollowOptions {
   heartbeatMs: number;
   /** Aborted when the client is gone: the loop stops at its next step. */
   signal: AbortSignal;
-  /** Called in order, once per event; the loop ends after `done`. */
+  /** Called in order, once per event; the loop ends after `done`, or after `gone` (id 0: the turn's session was deleted or expired). */
   onEvent(e: StreamEvent): Promise<void>;
   /** Called when nothing happened for `heartbeatMs` (keep-alives, liveness checks). */
   onIdle(): void | Promise<void>;
@@ -19,8 +19,9 @@ export interface FollowOptions {
 /**
  * Follows one turn's event stream in Redis until its `done` event: every event after `after` exactly
  * once and in order, waking on the hub's announcements and re-reading Redis every heartbeat anyway,
- * because an announcement is only a wake-up and may be lost. Shared by the SSE route and the
- * OpenAI-compatible endpoint so both replay the same way.
+ * because an announcement is only a wake-up and may be lost. A turn whose session is deleted (DELETE
+ * announces it) or gone by the next read ends the loop with a `gone` event instead. Shared by the SSE
+ * route and the OpenAI-compatible endpoint so both replay the same way.
  */
 export async function followTurnEvents({ store, hub }: Pick<GatewayDeps, 'store' | 'hub'>, turnId: string, o: FollowOptions): Promise<void> {
   let wake: (() => void) | null = null;
@@ -37,7 +38,7 @@ export async function followTurnEvents({ store, hub }: Pick<GatewayDeps, 'store'
         if (o.signal.aborted) return;
         await o.onEvent(e);
         last = e.id;
-        if (e.type === 'done') return;
+        if (e.type === 'done' || e.type === 'gone') return;
       }
       if (o.signal.aborted || o.ended) return;
       if (pending) continue;

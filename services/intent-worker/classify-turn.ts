@@ -9,6 +9,8 @@ import type { PipelineStore } from '#libs/session';
 export interface ClassifyTurnDeps {
   pipeline: PipelineStore; queues: Queues; llm: Llm; metrics: Metrics;
   tables: IntentTables; model: string; threshold: number;
+  /** TURNQ_LLM_RATE_LIMIT_MAX_WAIT_MS (settleTurnError). */
+  rateLimitMaxWaitMs: number;
 }
 
 /**
@@ -30,13 +32,16 @@ export function createClassifyTurn(d: ClassifyTurnDeps) {
       const intent = await classifyIntent({ text: started.input, tables: d.tables, llm: d.llm, model: d.model, signal: ctx.signal, threshold: d.threshold });
       const { to } = transition(started.state as ConversationState, intent.label);
       const committed = await d.pipeline.commitIntent(ref, intent, to);
-      if (committed === 'gone') return;
+      if (committed === 'gone') {
+        ctx.logger.warn('intent commit refused: the turn ended, was deleted or moved on');
+        return;
+      }
       if (committed === 'ok') d.metrics.intentClassifications.inc({ intent: intent.label, method: intent.method });
       d.metrics.stageDuration.observe({ stage: 'intent', outcome: 'completed' }, (performance.now() - t0) / 1000);
       ctx.logger.debug({ label: intent.label, method: intent.method, confidence: intent.confidence }, 'intent classified');
     } catch (err) {
       d.metrics.stageDuration.observe({ stage: 'intent', outcome: 'failed' }, (performance.now() - t0) / 1000);
-      await settleTurnError(err, { job: ctx.job, ref, pipeline: d.pipeline, queues: d.queues, logger: ctx.logger, metrics: d.metrics, signal: ctx.signal });
+      await settleTurnError(err, { job: ctx.job, ref, pipeline: d.pipeline, queues: d.queues, logger: ctx.logger, metrics: d.metrics, signal: ctx.signal, rateLimitMaxWaitMs: d.rateLimitMaxWaitMs });
     }
     // The stage is committed: a lost hand-off is the reconciler's to repair, not a reason to fail the turn.
     await d.queues.addTurn('response', ref).catch((err: Error) =>

@@ -9,7 +9,9 @@ runWorkerService({
   reconcile: true,
   start: ({ config, logger, metrics, redis, queues, pipeline, llm }) => {
     const tables = loadIntentTables(config.intent.keywordsPath);
-    const classify = createClassifyTurn({ pipeline, queues, llm, metrics, tables, model: config.models.intent, threshold: config.intent.threshold });
+    const classify = createClassifyTurn({
+      pipeline, queues, llm, metrics, tables, model: config.models.intent, threshold: config.intent.threshold, rateLimitMaxWaitMs: config.llm.rateLimitMaxWaitMs,
+    });
     return startWorkers({
       queue: 'intent', schema: turnJobSchema, connection: redis, namespace: config.namespace, partitions: config.partitions,
       concurrency: config.jobs.concurrency, lockDurationMs: config.jobs.lockDurationMs, stalledIntervalMs: config.jobs.stalledIntervalMs,

@@ -12,6 +12,7 @@ runWorkerService({
       pipeline, queues, llm, metrics, tables: loadIntentTables(config.intent.keywordsPath),
       model: config.models.reply, budget: config.maxContextTokens, maxReplyTokens: config.maxReplyTokens,
       importance: config.context.importance, summary: { triggerRatio: config.summary.triggerRatio, keepMessages: config.summary.keepMessages },
+      rateLimitMaxWaitMs: config.llm.rateLimitMaxWaitMs,
     });
     return startWorkers({
       queue: 'response', schema: turnJobSchema, connection: redis, namespace: config.namespace, partitions: config.partitions,

@@ -13,6 +13,8 @@ export interface RespondDeps {
   pipeline: PipelineStore; queues: Queues; llm: Llm; metrics: Metrics; tables: IntentTables;
   model: string; budget: number; maxReplyTokens: number; importance: boolean;
   summary: { triggerRatio: number; keepMessages: number };
+  /** TURNQ_LLM_RATE_LIMIT_MAX_WAIT_MS (settleTurnError). */
+  rateLimitMaxWaitMs: number;
 }
 
 /**
@@ -43,10 +45,17 @@ export function createRespond(d: RespondDeps) {
         budget: d.budget, count: (t) => promptCounter.count(t), importance: d.importance,
         totalHistory: { messages: snap.messageCount, tokens: snap.totalTokens },
       });
+      // each delta is fenced on the event id it must get, so one re-sent after a lost reply lands once
+      let nextEventId = snap.nextEventId;
       const deltas = createDeltaCoalescer(async (text) => {
-        const ok = await d.pipeline.delta(ref, snap.attempt, text);
-        if (!ok) abort.abort(); // this attempt lost the turn: stop paying for tokens nobody will see
-        return ok;
+        const id = await d.pipeline.delta(ref, snap.attempt, text, nextEventId);
+        if (!id) {
+          ctx.logger.warn({ attempt: snap.attempt, eventId: nextEventId }, 'delta refused: this attempt no longer owns the turn; stopping the reply');
+          abort.abort(); // stop paying for tokens nobody will see
+          return false;
+        }
+        nextEventId = id + 1;
+        return true;
       });
       const reply = await d.llm.stream({
         model: d.model, operation: 'chat', messages: built.messages, maxTokens: d.maxReplyTokens, signal: abort.signal,
@@ -58,7 +67,10 @@ export function createRespond(d: RespondDeps) {
         attempt: snap.attempt, response: reply.text, tail, usage: reply.usage, context: built.report,
         userTokens, replyTokens: counter.count(reply.text), intentLabel: snap.intent?.label ?? 'unknown', model: reply.model,
       });
-      if (!outcome) return;
+      if (!outcome) {
+        ctx.logger.warn({ attempt: snap.attempt }, 'commit refused: the turn ended, was deleted or belongs to a newer attempt; the reply is dropped');
+        return;
+      }
       const seconds = (performance.now() - t0) / 1000;
       d.metrics.stageDuration.observe({ stage: 'response', outcome: 'completed' }, seconds);
       d.metrics.turnsTotal.inc({ outcome: 'completed' });
@@ -71,7 +83,10 @@ export function createRespond(d: RespondDeps) {
     } catch (err) {
       if (abort.signal.aborted && !ctx.signal.aborted) return; // fenced out mid-stream: the turn belongs to another attempt
       d.metrics.stageDuration.observe({ stage: 'response', outcome: 'failed' }, (performance.now() - t0) / 1000);
-      await settleTurnError(err, { job: ctx.job, ref, pipeline: d.pipeline, queues: d.queues, logger: ctx.logger, metrics: d.metrics, signal: ctx.signal });
+      await settleTurnError(err, {
+        job: ctx.job, ref, pipeline: d.pipeline, queues: d.queues, logger: ctx.logger, metrics: d.metrics, signal: ctx.signal,
+        attempt: snap.attempt, rateLimitMaxWaitMs: d.rateLimitMaxWaitMs,
+      });
     } finally {
       ctx.signal.removeEventListener('abort', onAbort);
     }

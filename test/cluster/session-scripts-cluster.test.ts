@@ -71,7 +71,7 @@ describe('session scripts on a Redis Cluster', () => {
       expect(await pipeline.commitIntent(t1, SAMPLE_INTENT, 'greeting')).toBe('ok');
       const snap = await pipeline.beginResponse(t1, { maxTokens: 10_000, maxMessages: 100 });
       if (typeof snap === 'string') throw new Error(`beginResponse: ${snap}`);
-      expect(await pipeline.delta(t1, snap.attempt, 'hi ')).toBe(true);
+      expect(await pipeline.delta(t1, snap.attempt, 'hi ', snap.nextEventId)).toBe(snap.nextEventId);
       const outcome = await pipeline.commitResponse(t1, {
         attempt: snap.attempt, response: 'hi there', usage: SAMPLE_USAGE, context: SAMPLE_CONTEXT, userTokens: 3, replyTokens: 4, intentLabel: 'greeting', model: 'm',
       });
@@ -86,7 +86,9 @@ describe('session scripts on a Redis Cluster', () => {
       const t2 = outcome!.next!;
       expect((await pipeline.start(t2)).kind).toBe('run');
       expect(await pipeline.probeActive(sid)).toMatchObject({ seq: t2.seq });
+      expect(await pipeline.addRateLimitWait(t2, 5)).toBe(5);
       expect((await pipeline.fail(t2, { code: 'llm_error', message: 'boom' }))?.next).toBeNull();
+      expect(await pipeline.releaseEnded(t2)).toBeNull(); // the failure already handed the session on
 
       expect((await store.getTurn('t', t1.turnId))?.status).toBe('completed');
       expect((await store.get('t', sid))?.messageCount).toBe(2);
@@ -95,7 +97,7 @@ describe('session scripts on a Redis Cluster', () => {
       const forSummary = await pipeline.readForSummary(sid, 0);
       expect(forSummary?.messages).toHaveLength(2);
       expect(await pipeline.commitSummary(sid, { expectedCovers: 0, newCovers: 2, text: 'greeted', tokens: 2, foldedTokens: 7 })).toBe('ok');
-      expect(await pipeline.staleInflight(partition, Date.now() + 60_000, 10)).not.toContain(sid);
+      expect((await pipeline.staleInflight(partition, 0, 10)).sessionIds).not.toContain(sid); // released
     }
     for (const sid of sessions) expect(await store.remove('t', sid)).toBe(true);
 

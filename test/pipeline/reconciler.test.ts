@@ -50,8 +50,8 @@ describe('reconciler', () => {
       countPrompt: (m, msgs) => chatPromptTokens(tokenCounter(m), msgs), countText: (m, t) => tokenCounter(m).count(t) });
     const tables = loadIntentTables();
     const common = { schema: turnJobSchema, connection: redis, namespace: stack.namespace, partitions: 1, concurrency: 5, lockDurationMs: 5000, stalledIntervalMs: 5000, logger, metrics };
-    const classify = createClassifyTurn({ pipeline, queues: crashing, llm, metrics, tables, model: 'gpt-4o-mini', threshold: 0.45 });
-    const respond = createRespond({ pipeline, queues: crashing, llm, metrics, tables, model: 'gpt-4o-mini', budget: 4000, maxReplyTokens: 200, importance: true, summary: { triggerRatio: 0.7, keepMessages: 6 } });
+    const classify = createClassifyTurn({ pipeline, queues: crashing, llm, metrics, tables, model: 'gpt-4o-mini', threshold: 0.45, rateLimitMaxWaitMs: 300_000 });
+    const respond = createRespond({ pipeline, queues: crashing, llm, metrics, tables, model: 'gpt-4o-mini', budget: 4000, maxReplyTokens: 200, importance: true, summary: { triggerRatio: 0.7, keepMessages: 6 }, rateLimitMaxWaitMs: 300_000 });
     workers = [
       ...startWorkers({ ...common, queue: 'intent', process: (d, ctx) => classify(d, ctx) }),
       ...startWorkers({ ...common, queue: 'response', process: (d, ctx) => respond(d, ctx) }),

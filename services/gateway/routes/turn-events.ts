@@ -1,5 +1,5 @@
 import { Router } from 'express';
-import { TERMINAL } from '#libs/session';
+import { GONE, TERMINAL } from '#libs/session';
 import { HttpProblem } from '../http-problem';
 import { abortOnClose, followTurnEvents, writeSse } from '../follow-turn-events';
 import type { GatewayDeps } from '../gateway-deps';
@@ -7,7 +7,8 @@ import type { GatewayDeps } from '../gateway-deps';
 /**
  * Server-Sent Events of one turn, replayed from the turn's event stream in Redis: ids start at 1, a
  * reconnect with Last-Event-ID gets every later event exactly once, and a client that comes after the
- * end gets the whole stream. `done` carries the final Turn, read when it is sent.
+ * end gets the whole stream. `done` carries the final Turn, read when it is sent. A stream whose turn
+ * disappears (its session deleted or expired) ends with an `event: gone` naming why, within a read.
  */
 export function turnEventsRouter(deps: GatewayDeps): Router {
   const { store, heartbeatMs = 15_000 } = deps;
@@ -30,7 +31,11 @@ export function turnEventsRouter(deps: GatewayDeps): Router {
         // a client already past the end of an ended turn (Last-Event-ID ≥ its last id) gets an empty, closed stream
         after, heartbeatMs, signal: closed, ended: TERMINAL.has(turn.status),
         onEvent: async (e) => {
-          const data = e.type === 'done' ? JSON.stringify(await store.getTurn(tenant, turnId)) : e.data;
+          // `gone` is not one of the turn's events (it has no id): the reason the stream ends without a `done`
+          if (e.type === 'gone') return writeSse(res, `event: gone\ndata: ${e.data}\n\n`);
+          const turnNow = e.type === 'done' ? await store.getTurn(tenant, turnId) : null;
+          if (e.type === 'done' && !turnNow) return writeSse(res, `event: gone\ndata: ${GONE.data}\n\n`);
+          const data = e.type === 'done' ? JSON.stringify(turnNow) : e.data;
           await writeSse(res, `id: ${e.id}\nevent: ${e.type}\ndata: ${data}\n\n`);
         },
         onIdle: () => { res.write(': keep-alive\n\n'); },

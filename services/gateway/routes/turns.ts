@@ -10,18 +10,22 @@ export function turnsRouter(deps: GatewayDeps): Router {
   const r = Router();
   const turnNotFound = (id: string) => new HttpProblem(404, `turnId: no turn ${JSON.stringify(id.slice(0, 64))}`);
 
-  /** Holds the answer until the turn ends or `seconds` pass (?wait), without polling. */
-  async function settle(tenant: string, turn: Turn, seconds: number | undefined): Promise<Turn> {
+  /**
+   * Holds the answer until the turn ends or `seconds` pass (?wait), without polling; null when the
+   * turn disappeared meanwhile (its session deleted or expired): never a stale copy.
+   */
+  async function settle(tenant: string, turn: Turn, seconds: number | undefined): Promise<Turn | null> {
     if (!seconds || TERMINAL.has(turn.status)) return turn;
     const channel = store.channelOf(turn.turnId)!;
-    let latest = turn;
+    let latest: Turn | null = turn;
     const ended = async () => {
-      latest = (await store.getTurn(tenant, turn.turnId)) ?? latest;
-      return TERMINAL.has(latest.status);
+      latest = await store.getTurn(tenant, turn.turnId);
+      return !latest || TERMINAL.has(latest.status);
     };
     await hub.waitForDone(channel, seconds * 1000, ended);
-    // a turn that had already ended when we subscribed needs no second read
-    return TERMINAL.has(latest.status) ? latest : (await store.getTurn(tenant, turn.turnId)) ?? latest;
+    // a turn that had already ended (or gone) when we subscribed needs no second read
+    const known = latest as Turn | null;
+    return known && TERMINAL.has(known.status) ? known : store.getTurn(tenant, turn.turnId);
   }
 
   r.post('/v1/sessions/:id/turns', jsonBody, async (req, res) => {
@@ -39,6 +43,7 @@ export function turnsRouter(deps: GatewayDeps): Router {
       case 'too_many': throw new HttpProblem(429, `sessionId: ${result.pending} turns are already pending (limit ${deps.maxPendingTurns})`, { 'Retry-After': '2' });
       case 'duplicate': {
         const turn = await settle(tenant, result.turn, query.wait);
+        if (!turn) throw turnNotFound(result.turn.turnId);
         res.status(200).location(`/v1/turns/${turn.turnId}`).json(turn);
         return;
       }
@@ -50,11 +55,13 @@ export function turnsRouter(deps: GatewayDeps): Router {
           await queues.addTurn('intent', result.dispatch).catch((err: Error) =>
             logger.warn({ turnId: result.dispatch?.turnId, err: err.message }, 'dispatch failed; the reconciler will retry'));
         }
-        let turn = result.turn;
+        let turn: Turn | null = result.turn;
         if (replied) {
-          // the end brings the ended turn along; a wait that ran out answers with the turn as it is now
+          // the end brings the ended turn along; a wait that ran out answers with the turn as it is now;
+          // a turn whose session was deleted meanwhile is 404, never a stale 202
           const ended = await replied;
-          turn = (ended ? store.turnFromFields(turn.turnId, ended) : await store.getTurn(tenant, turn.turnId)) ?? turn;
+          turn = ended === 'gone' ? null : ended ? store.turnFromFields(turn.turnId, ended) : await store.getTurn(tenant, turn.turnId);
+          if (!turn) throw turnNotFound(result.turn.turnId);
         }
         res.status(TERMINAL.has(turn.status) ? 200 : 202).location(`/v1/turns/${turn.turnId}`).json(turn);
       }

@@ -1,0 +1,51 @@
+/*
+ * Legend of the short field names the session scripts (session-scripts.ts) write. Names are short
+ * because every turn of a session repeats them as `<seq>:<code>` in one hash.
+ *
+ * Session hash (KEYS[1]), one field each:
+ *   id       session id                     tenant   owning tenant
+ *   user     userId ('' = none)             sp       system prompt ('' = none)
+ *   md       metadata JSON                  state    conversation state
+ *   ca       created at (ms)                la       last activity at (ms)
+ *   seq      last turn seq given out        act      seq of the turn that owns the session (absent: idle)
+ *   mc       messages in the history        tt       their total tokens
+ *   sumt     summary text                   sumk     summary tokens
+ *   sumc     messages the summary covers    sumtt    tokens of the messages it covers
+ *
+ * Turn hash (KEYS[3]), fields `<seq>:<code>`:
+ *   st   status: queued | running | completed | failed | cancelled
+ *   sg   stage cursor: intent | response | '' once ended
+ *   in   the user's input                   ca   created at (ms)
+ *   sa   started at (ms)                    ia   intent committed at (ms)
+ *   ea   ended at (ms)                      it   intent JSON {label, confidence, method}
+ *   sf   state before the turn              stt  state after it
+ *   oi   history index of the reply (the assistant message holds the only copy)
+ *   out  the reply, only on turns completed before ':oi' existed
+ *   us   usage JSON                         cx   context report JSON
+ *   er   error JSON {code, message}         mdl  model that answered
+ *   at   response attempt counter (deltas and the commit are fenced on it)
+ *   rt   reply channel of a gateway waiting for the end (?wait), deleted once announced
+ *   nx   seq the turn handed the session to when it ended (0: none), so a repeated commit answers alike
+ *   cr   request id of the cancel that ended it, so a repeated cancel answers alike
+ *   rw   milliseconds this turn has waited on provider rate limits
+ *
+ * Idempotency hash (KEYS[6]):
+ *   <Idempotency-Key>  `<seq>:<sha1 of content>:<at ms>`
+ *   r:<request id>     `<seq>`: the gateway's own id of one POST, so a SUBMIT re-sent after a lost
+ *                      reply returns the turn it created instead of a second one
+ */
+
+/**
+ * The turn fields a read returns, in this order (READ_TURN, READ_EVENTS, the ?wait announcement); the
+ * one list both the Lua (turn_fields) and decodeTurn use. `out` is the reply, resolved from ':oi'.
+ */
+export const TURN_FIELDS = ['st', 'sg', 'in', 'ca', 'sa', 'ia', 'ea', 'it', 'sf', 'stt', 'out', 'us', 'cx', 'er', 'mdl'] as const;
+export type TurnField = (typeof TURN_FIELDS)[number];
+export type TurnRecord = Partial<Record<TurnField, string>>;
+
+/** The values of a read, by name. */
+export function turnRecord(values: string[]): TurnRecord {
+  const r: TurnRecord = {};
+  TURN_FIELDS.forEach((name, i) => { r[name] = values[i] ?? ''; });
+  return r;
+}
