@@ -19,6 +19,8 @@ export interface StackOptions {
   serviceEnv?: Partial<Record<ServiceName, Record<string, string>>>;
   /** false: no simulator (the caller points OPENAI_BASE_URL elsewhere). */
   simulator?: boolean;
+  /** TURNQ_NAMESPACE (default: a fresh random one). */
+  namespace?: string;
 }
 
 export interface RunningProcess { service: ServiceName; index: number; child: ChildProcess; env: NodeJS.ProcessEnv; metricsPort: number | null }
@@ -40,7 +42,7 @@ export interface Stack {
 const ROOT = join(__dirname, '..');
 
 export async function startStack(opts: StackOptions = {}): Promise<Stack> {
-  const namespace = `t${Math.random().toString(36).slice(2, 10)}`;
+  const namespace = opts.namespace ?? `t${Math.random().toString(36).slice(2, 10)}`;
   const logDir = mkdtempSync(join(tmpdir(), `turnq-stack-${namespace}-`));
   const gatewayPort = await freePort();
   const simPort = await freePort();

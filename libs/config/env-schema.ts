@@ -19,6 +19,9 @@ export const envSchema = z.object({
     .refine((nodes) => nodes.length > 0 && nodes.every(clusterNode), 'comma-separated host:port or redis:// / rediss:// URLs with a port')
     .refine((nodes) => new Set(nodes.map((n) => n.startsWith('rediss://'))).size === 1, 'every node with the same scheme (all rediss:// or none)')
     .optional(),
+  /** The producer connection gives a command 5 s (create-redis.ts), so WAIT's own bound stays below that. */
+  TURNQ_WAIT_REPLICAS: int(0, 0, 16),
+  TURNQ_WAIT_TIMEOUT_MS: int(500, 1, 4000),
   OPENAI_API_KEY: optional,
   OPENAI_BASE_URL: url('http(s)://').optional(),
   LLM_SIM_PORT: int(8089, 1, 65535),

@@ -11,6 +11,8 @@ export interface Config {
   redisUrl: string;
   /** REDIS_CLUSTER_NODES split into seed nodes; null = a single Redis at redisUrl. */
   redisClusterNodes: string[] | null;
+  /** Replicas that must acknowledge an accepted turn before the gateway answers (Redis WAIT); count 0 = none. */
+  waitReplicas: { count: number; timeoutMs: number };
   namespace: string;
   partitions: number;
   /** `rateLimitMaxWaitMs`: the longest a turn waits on provider rate limits before it fails with llm_rate_limited. */
@@ -53,6 +55,7 @@ export function loadConfig(env: NodeJS.ProcessEnv, defaultMetricsPort = 0): Conf
   return {
     redisUrl: e.REDIS_URL,
     redisClusterNodes: e.REDIS_CLUSTER_NODES ?? null,
+    waitReplicas: { count: e.TURNQ_WAIT_REPLICAS, timeoutMs: e.TURNQ_WAIT_TIMEOUT_MS },
     namespace: e.TURNQ_NAMESPACE,
     partitions: e.TURNQ_PARTITIONS ?? (e.REDIS_CLUSTER_NODES ? CLUSTER_DEFAULT_PARTITIONS : 1),
     llm: {

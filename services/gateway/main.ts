@@ -13,7 +13,7 @@ async function main(): Promise<void> {
   const logger = createLogger('gateway', config.logLevel);
   if (!config.apiKeys) logger.warn('TURNQ_API_KEYS is not set: authentication is OFF and every caller shares one tenant');
 
-  logger.info({ ...describeRedis(config), partitions: config.partitions }, 'redis');
+  logger.info({ ...describeRedis(config), partitions: config.partitions, waitReplicas: config.waitReplicas.count }, 'redis');
   const redis = createRedis(config, 'producer');
   const subscriber = createRedis(config, 'subscriber');
   for (const [name, conn] of [['redis', redis], ['subscriber', subscriber]] as const) {
@@ -28,7 +28,7 @@ async function main(): Promise<void> {
   const app = createApp({
     redis, store, queues, hub, metrics, logger, apiKeys: config.apiKeys, adminKey: config.adminKey, maxPendingTurns: config.maxPendingTurns,
     rateLimitPerMinute: config.rateLimitPerMinute, namespace: config.namespace, partitions: config.partitions,
-    replyModel: config.models.reply,
+    replyModel: config.models.reply, waitReplicas: config.waitReplicas,
   });
 
   const server: Server = await new Promise((resolve) => {

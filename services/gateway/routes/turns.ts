@@ -1,5 +1,6 @@
 import { Router } from 'express';
 import { TERMINAL, type Turn } from '#libs/session';
+import { confirmReplicated } from '../confirm-replicated';
 import { HttpProblem } from '../http-problem';
 import { jsonBody } from '../middleware/json-body';
 import { idempotencyKey, parseOr400, singleValued, submitTurnBody, submitTurnQuery } from '../request-schemas';
@@ -42,6 +43,8 @@ export function turnsRouter(deps: GatewayDeps): Router {
       case 'conflict': throw new HttpProblem(409, `header.Idempotency-Key: already used for turn ${result.turnId} with a different content`);
       case 'too_many': throw new HttpProblem(429, `sessionId: ${result.pending} turns are already pending (limit ${deps.maxPendingTurns})`, { 'Retry-After': '2' });
       case 'duplicate': {
+        // the first answer may have been a 503 because replicas did not confirm: confirm again
+        await confirmReplicated(deps, result.turn.sessionId);
         const turn = await settle(tenant, result.turn, query.wait);
         if (!turn) throw turnNotFound(result.turn.turnId);
         res.status(200).location(`/v1/turns/${turn.turnId}`).json(turn);
