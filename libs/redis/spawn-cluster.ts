@@ -112,8 +112,9 @@ export async function spawnCluster(opts: { masters?: number; replicasPerMaster?:
       async waitHealthy(want) {
         const end = Date.now() + 60_000;
         for (;;) {
-          if (await healthy(alive(), m, want)) return;
-          if (Date.now() > end) throw new Error(`cluster not healthy within 60 s:\n${await query(alive()[0].port, ['CLUSTER', 'NODES']).catch((e: Error) => e.message)}`);
+          const why = await unhealthy(alive(), m, want);
+          if (why === null) return;
+          if (Date.now() > end) throw new Error(`cluster not healthy within 60 s (${why}):\n${await query(alive()[0].port, ['CLUSTER', 'NODES']).catch((e: Error) => e.message)}`);
           await new Promise((res) => setTimeout(res, 200));
         }
       },
@@ -149,7 +150,7 @@ async function waitPing(n: ClusterNodeProcess): Promise<void> {
 }
 
 async function query(port: number, args: string[]): Promise<string> {
-  const c = new IORedis(port, '127.0.0.1', { lazyConnect: true, maxRetriesPerRequest: 0, retryStrategy: () => null, connectTimeout: 1000 });
+  const c = new IORedis(port, '127.0.0.1', { lazyConnect: true, maxRetriesPerRequest: 0, retryStrategy: () => null, connectTimeout: 3000 });
   c.on('error', () => undefined);
   try {
     await c.connect();
@@ -160,26 +161,25 @@ async function query(port: number, args: string[]): Promise<string> {
 }
 
 /** Every live node: cluster_state ok, 16384 slots served, `masters` masters each with `replicas` linked replicas. */
-async function healthy(nodes: ClusterNodeProcess[], masters: number, replicas: number): Promise<boolean> {
+async function unhealthy(nodes: ClusterNodeProcess[], masters: number, replicas: number): Promise<string | null> {
   try {
     for (const n of nodes) {
       const info = await query(n.port, ['CLUSTER', 'INFO']);
-      if (!/cluster_state:ok/.test(info) || !/cluster_slots_ok:16384/.test(info)) return false;
-      const lines = (await query(n.port, ['CLUSTER', 'NODES'])).trim().split('\n').map((l) => l.split(' '));
+      if (!/cluster_state:ok/.test(info) || !/cluster_slots_ok:16384/.test(info)) return `${n.port}: cluster state not ok`;
+      const lines = (await query(n.port, ['CLUSTER', 'NODES'])).trim().split('\n').map((l) => l.trim().split(' '));
       const live = lines.filter((f) => !f[2].includes('fail'));
       const ms = live.filter((f) => f[2].includes('master') && f.length > 8);
-      if (ms.length !== masters) return false;
+      if (ms.length !== masters) return `${n.port}: sees ${ms.length} masters with slots`;
       for (const mf of ms) {
         const linked = live.filter((f) => f[2].includes('slave') && f[3] === mf[0] && f[7] === 'connected');
-        if (linked.length < replicas) return false;
+        if (linked.length < replicas) return `${n.port}: sees ${linked.length} replicas of ${mf[1]}`;
       }
-      if (!/role:master/.test(await query(n.port, ['INFO', 'replication']))) {
-        if (!/master_link_status:up/.test(await query(n.port, ['INFO', 'replication']))) return false;
-      }
+      const rep = await query(n.port, ['INFO', 'replication']);
+      if (!/role:master/.test(rep) && !/master_link_status:up/.test(rep)) return `${n.port}: replica link down`;
     }
-    return true;
-  } catch {
-    return false;
+    return null;
+  } catch (err) {
+    return (err as Error).message;
   }
 }
 

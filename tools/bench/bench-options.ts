@@ -20,6 +20,8 @@ export interface BenchOptions {
   stackEnv: Record<string, string>;
   cpuProfDir: string | null;
   failOnMiss: boolean;
+  /** --cluster: single node vs 1- and 3-master Redis Cluster instead of the usual sections (cluster-bench.ts). */
+  cluster: boolean;
 }
 
 export const BENCH_USAGE = `usage: turnq bench [options]   (npm run bench -- [options])
@@ -39,7 +41,10 @@ Baseline (the origin's synchronous design) vs raw BullMQ vs turnq, one run on th
   --memory-sessions <n>    idle sessions measured for memory (default 1000; quick 100)
   --stack-env KEY=VALUE    extra env for the turnq stack (repeatable), e.g. TURNQ_WORKER_CONCURRENCY=500
   --cpu-prof <dir>         run the stack's processes under node --cpu-prof, profiles written to <dir>
-  --fail-on-miss           exit 1 when a target is missed (default: report only)`;
+  --fail-on-miss           exit 1 when a target is missed (default: report only)
+  --cluster                instead: turns/s and each master's share of Redis CPU on a single redis-server,
+                           a 1-master and a 3-master Redis Cluster (private, TURNQ_PARTITIONS=12), and
+                           PUBLISH vs SPUBLISH on the cluster; written to bench-cluster.json beside --out`;
 
 const list = (raw: string, name: string) => raw.split(',').map((x) => {
   const n = Number(x.trim());
@@ -62,7 +67,7 @@ export function parseBenchOptions(argv: string[]): BenchOptions | 'help' {
       sessions: { type: 'string' }, duration: { type: 'string' }, lengths: { type: 'string' }, window: { type: 'string' },
       'little-sessions': { type: 'string' }, 'llm-ms': { type: 'string' }, 'memory-sessions': { type: 'string' },
       'stack-env': { type: 'string', multiple: true }, 'cpu-prof': { type: 'string' }, 'fail-on-miss': { type: 'boolean' },
-      help: { type: 'boolean', short: 'h' },
+      cluster: { type: 'boolean' }, help: { type: 'boolean', short: 'h' },
     },
   });
   if (values.help) return 'help';
@@ -94,5 +99,6 @@ export function parseBenchOptions(argv: string[]): BenchOptions | 'help' {
     stackEnv,
     cpuProfDir: values['cpu-prof'] ?? null,
     failOnMiss: values['fail-on-miss'] ?? false,
+    cluster: values.cluster ?? false,
   };
 }
