@@ -89,11 +89,17 @@ export async function startStack(opts: StackOptions = {}): Promise<Stack> {
     return exited;
   }
 
-  if (opts.simulator !== false) await start('llm-sim');
-  for (const [service, n] of Object.entries({ 'intent-worker': 1, 'response-worker': 1, 'summary-worker': 1, ...opts.workers })) {
-    for (let i = 0; i < n; i++) await start(service as ServiceName);
+  try {
+    if (opts.simulator !== false) await start('llm-sim');
+    for (const [service, n] of Object.entries({ 'intent-worker': 1, 'response-worker': 1, 'summary-worker': 1, ...opts.workers })) {
+      for (let i = 0; i < n; i++) await start(service as ServiceName);
+    }
+    await start('gateway');
+  } catch (err) {
+    // the caller gets no Stack to stop: the processes already started must not outlive the test
+    await Promise.all(processes.map((p) => kill(p, 'SIGKILL')));
+    throw err;
   }
-  await start('gateway');
 
   return {
     baseUrl: `http://127.0.0.1:${gatewayPort}`,
@@ -118,7 +124,7 @@ function tail(file: string): string {
   }
 }
 
-async function waitReady(p: RunningProcess, url: string, ms = 20_000): Promise<void> {
+async function waitReady(p: RunningProcess, url: string, ms = 60_000): Promise<void> {
   const end = Date.now() + ms;
   while (Date.now() < end) {
     if (p.child.exitCode !== null) throw new Error(`${p.service} exited with ${p.child.exitCode} before it was ready`);

@@ -41,7 +41,7 @@ export function createCluster(nodes: string[], options: RedisOptions, cluster: C
     retryDelayOnFailover: 200,
     retryDelayOnClusterDown: 300,
     retryDelayOnTryAgain: 200,
-    slotsRefreshTimeout: 2000,
+    slotsRefreshTimeout: 5000, // CLUSTER SLOTS on a busy node; the default 1 s fails under load
     ...(tls ? { dnsLookup: (address: string, callback: (err: null, address: string) => void) => callback(null, address) } : {}),
     ...cluster,
   });

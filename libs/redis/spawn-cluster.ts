@@ -110,11 +110,11 @@ export async function spawnCluster(opts: { masters?: number; replicasPerMaster?:
         await waitPing(node);
       },
       async waitHealthy(want) {
-        const end = Date.now() + 60_000;
+        const end = Date.now() + 120_000;
         for (;;) {
           const why = await unhealthy(alive(), m, want);
           if (why === null) return;
-          if (Date.now() > end) throw new Error(`cluster not healthy within 60 s (${why}):\n${await query(alive()[0].port, ['CLUSTER', 'NODES']).catch((e: Error) => e.message)}`);
+          if (Date.now() > end) throw new Error(`cluster not healthy within 120 s (${why}):\n${await query(alive()[0].port, ['CLUSTER', 'NODES']).catch((e: Error) => e.message)}`);
           await new Promise((res) => setTimeout(res, 200));
         }
       },

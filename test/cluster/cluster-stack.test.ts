@@ -32,7 +32,7 @@ describe('turnq on a Redis Cluster', () => {
         LLM_SIM_LATENCY_MS: '5', LLM_SIM_LATENCY_JITTER_MS: '40', LLM_SIM_TOKENS_PER_SECOND: '0', TURNQ_WORKER_CONCURRENCY: '20', TURNQ_MAX_PENDING_TURNS: '50',
       },
     });
-  }, 120_000);
+  }, 300_000);
   afterAll(async () => {
     await stack?.stop();
     await cluster?.stop();

@@ -95,7 +95,7 @@ export async function startBenchStack(o: BenchStackOptions): Promise<BenchStack>
   return stack;
 }
 
-async function waitReady(child: ChildProcess, service: string, url: string, logDir: string, ms = 30_000): Promise<void> {
+async function waitReady(child: ChildProcess, service: string, url: string, logDir: string, ms = 120_000): Promise<void> {
   const end = Date.now() + ms;
   while (Date.now() < end) {
     if (child.exitCode !== null) {
