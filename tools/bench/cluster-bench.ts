@@ -88,7 +88,7 @@ function redisShares(a: CpuSample, b: CpuSample, names: string[], turns: number,
  * The same messages to one channel, pipelined, once with PUBLISH and once with SPUBLISH, no subscriber:
  * a cluster forwards every PUBLISH over its bus to every node; an SPUBLISH stays on its shard.
  */
-async function measurePubSub(cluster: Awaited<ReturnType<typeof spawnCluster>>, messages: number): Promise<PubSubCost[]> {
+export async function measurePubSub(cluster: Awaited<ReturnType<typeof spawnCluster>>, messages: number): Promise<PubSubCost[]> {
   const redis: Redis = createRedis({ redisUrl: 'redis://unused', redisClusterNodes: cluster.seeds.split(',') }, 'worker');
   const procs = cluster.nodes.map((n) => ({ name: String(n.port), pid: n.process.pid }));
   const out: PubSubCost[] = [];
