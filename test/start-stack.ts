@@ -124,6 +124,7 @@ function tail(file: string): string {
   }
 }
 
+// generous: on a loaded 2-core box a process took over 20 s to listen
 async function waitReady(p: RunningProcess, url: string, ms = 60_000): Promise<void> {
   const end = Date.now() + ms;
   while (Date.now() < end) {

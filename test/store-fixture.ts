@@ -16,7 +16,7 @@ export function storeFixture(ttlSeconds = 60) {
   const pipeline = createPipelineStore(opts);
 
   return {
-    redis, store, pipeline,
+    redis, store, pipeline, namespace: opts.namespace,
 
     async submit(sessionId: string, content: string): Promise<{ ref: TurnRef; dispatched: boolean }> {
       const r = await store.submit('t', sessionId, { content, maxPending: 10 });

@@ -156,9 +156,10 @@ export function metricValue(text: string, name: string, labels: Record<string, s
 
 export const isServerError = (r: Pick<HttpResult, 'status'>): boolean => r.status >= 500;
 
-/** An instant simulator and short lock, stall, backoff and reconcile times: fault tests recover in about a second. */
+/** An instant simulator and short lock, stall, backoff and reconcile times: fault tests recover in a few seconds. */
 export const FAST_RECOVERY_ENV: Record<string, string> = {
   LLM_SIM_LATENCY_MS: '0', LLM_SIM_TOKENS_PER_SECOND: '0',
-  TURNQ_LOCK_DURATION_MS: '1000', TURNQ_STALLED_INTERVAL_MS: '500', TURNQ_JOB_BACKOFF_MS: '100',
+  // a lock a busy 2-core box renews in time (a 1 s lock expired under load and failed healthy jobs as stalled)
+  TURNQ_LOCK_DURATION_MS: '5000', TURNQ_STALLED_INTERVAL_MS: '1000', TURNQ_JOB_BACKOFF_MS: '100',
   TURNQ_RECONCILE_INTERVAL_MS: '200', TURNQ_RECONCILE_AFTER_MS: '1000',
 };

@@ -43,6 +43,24 @@ describe('pipeline store scripts', () => {
     expect(await pipeline.fail(ref, { code: 'x', message: 'late' })).toBeNull();
   });
 
+  it('fails a turn only for the stage and attempt that runs it, and answers a repeated fail as the first', async () => {
+    const s = await store.create('t', {});
+    const { ref } = await submit(s.id, 'hi');
+    const next = await submit(s.id, 'next');
+    await pipeline.start(ref);
+    await pipeline.commitIntent(ref, intent, 'casual_chat');
+    const first = await pipeline.beginResponse(ref, { maxTokens: 1000, maxMessages: 10 });
+    const second = await pipeline.beginResponse(ref, { maxTokens: 1000, maxMessages: 10 });
+    if (typeof first === 'string' || typeof second === 'string') throw new Error('not begun');
+    const error = { code: 'llm_server', message: 'boom' };
+    expect(await pipeline.fail(ref, error, { stage: 'intent' })).toBeNull(); // a zombie of the intent stage
+    expect(await pipeline.fail(ref, error, { stage: 'response', attempt: first.attempt })).toBeNull(); // of an earlier attempt
+    const failed = await pipeline.fail(ref, error, { stage: 'response', attempt: second.attempt });
+    expect(failed?.next).toEqual(next.ref);
+    expect(await pipeline.fail(ref, error, { stage: 'response', attempt: second.attempt })).toEqual(failed);
+    expect(await pipeline.fail(ref, { code: 'other', message: 'late' })).toBeNull();
+  });
+
   it('commits a summary only over the cut-off it read (compare-and-set)', async () => {
     const s = await store.create('t', {});
     for (let i = 0; i < 4; i++) {

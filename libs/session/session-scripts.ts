@@ -486,7 +486,8 @@ return {'active', tonumber(act), f[1] or '', f[2] or '', f[3] or ''}
 /**
  * Release of an ended owner. ARGV: 4 seq. For a session whose active turn has ended but still owns it
  * (a script stopped between its writes, or data from before the hand-off moved up): hands the session
- * to its next turn. Fenced on that turn still owning the session, so a re-run is {'gone'}.
+ * to its next turn, and ends the turn's event list with 'done' if it has none. Fenced on that turn
+ * still owning the session, so a re-run is {'gone'}.
  * Returns {'ok', next} | {'gone'}.
  */
 export const RELEASE_ENDED = `${PRELUDE}
@@ -495,7 +496,11 @@ if not owns(seq) then return {'gone'} end
 local st = redis.call('HGET', KEYS[3], seq .. ':st')
 if st ~= 'completed' and st ~= 'failed' and st ~= 'cancelled' then return {'gone'} end
 local now = now_ms()
+-- a script stopped before its 'done': followers still get one, and the list its TTL
+local last = redis.call('LINDEX', evp .. seq, -1)
+if not last or string.sub(last, 1, 5) ~= 'done\\n' then emit(seq, 'done', '') end
 local nxt = handoff(now)
+redis.call('HSET', KEYS[3], seq .. ':nx', nxt)
 touch(now)
 return {'ok', nxt}
 `;

@@ -10,7 +10,7 @@ describe('sessions and messages API', () => {
   beforeAll(async () => {
     stack = await startStack({ env: { LLM_SIM_LATENCY_MS: '0', LLM_SIM_TOKENS_PER_SECOND: '0', TURNQ_SESSION_TTL_SECONDS: '600' } });
     api = client(stack.baseUrl);
-  }, 60_000);
+  }, 180_000);
   afterAll(async () => { await stack?.stop(); });
 
   it('creates a session with every optional field and returns the Session shape', async () => {

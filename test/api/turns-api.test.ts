@@ -25,7 +25,7 @@ describe('turns API', () => {
   beforeAll(async () => {
     stack = await startStack({ env: { LLM_SIM_LATENCY_MS: '0', LLM_SIM_TOKENS_PER_SECOND: '2000', TURNQ_MAX_PENDING_TURNS: '3' } });
     api = client(stack.baseUrl);
-  }, 60_000);
+  }, 180_000);
   const redis = createRedis(process.env.REDIS_URL!, 'worker');
   afterAll(async () => { redis.disconnect(); await stack?.stop(); });
   afterEach(async () => { await simConfig(stack, { latencyMs: 0 }); });
@@ -147,7 +147,7 @@ describe('turns API', () => {
     const t0 = Date.now();
     expect((await api.http('DELETE', `/v1/turns/${second}`)).status).toBe(200);
     const cancelled = await waiting;
-    expect(Date.now() - t0).toBeLessThan(1000);
+    expect(Date.now() - t0).toBeLessThan(10_000); // woken by the cancel, not by the 20 s wait running out
     expect(cancelled.status).toBe(200);
     expect(cancelled.json).toMatchObject({ turnId: second, status: 'cancelled' });
     expect(cancelled.json).toEqual((await api.http('GET', `/v1/turns/${second}`)).json); // the announced turn is the stored one

@@ -16,7 +16,7 @@ describe('OpenAI-compatible chat endpoint', () => {
   beforeAll(async () => {
     stack = await startStack({ env: { LLM_SIM_LATENCY_MS: '0', LLM_SIM_TOKENS_PER_SECOND: '2000', TURNQ_API_KEYS: 'key-a=tenant-a,key-b=tenant-b', TURNQ_JOB_ATTEMPTS: '2', TURNQ_JOB_BACKOFF_MS: '0' } });
     openai = new OpenAI({ apiKey: 'key-a', baseURL: `${stack.baseUrl}/v1` });
-  }, 90_000);
+  }, 180_000);
   afterAll(async () => { await stack?.stop(); });
   afterEach(async () => { await sim({ failRate: 0, breakRate: 0, tokensPerSecond: 2000 }); });
 

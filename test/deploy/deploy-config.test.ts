@@ -114,7 +114,7 @@ describe('prometheus configuration', () => {
     const tests = readFileSync(join(prometheusDir, 'alerts.test.yml'), 'utf8');
     for (const alert of ['TurnqTargetDown', 'TurnqServiceMissing', 'TurnqQueueStuck', 'TurnqJobsActiveWithoutProgress', 'TurnqJobsStalled',
       'TurnqQueueBacklogGrowing', 'TurnqQueueWaitHigh', 'TurnqTurnLatencySLO', 'TurnqLLMErrorRatioHigh', 'TurnqJobsFailed',
-      'TurnqEventLoopLagHigh', 'TurnqKeywordShareCollapsed']) {
+      'TurnqEventLoopLagHigh', 'TurnqKeywordShareCollapsed', 'TurnqLLMQuotaExhausted', 'TurnqLLMRateLimitWaitExceeded']) {
       expect(tests).toContain(`alertname: ${alert}\n`);
     }
   });

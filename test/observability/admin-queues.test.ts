@@ -14,7 +14,7 @@ describe('bull-board without TURNQ_ADMIN_KEY', () => {
   beforeAll(async () => {
     // Only the gateway: whether the board is mounted is decided there.
     stack = await startStack({ simulator: false, workers: { 'intent-worker': 0, 'response-worker': 0, 'summary-worker': 0 }, env: { TURNQ_ADMIN_KEY: '' } });
-  }, 60_000);
+  }, 180_000);
   afterAll(async () => { await stack?.stop(); });
 
   it('is not mounted: the page and its API are the plain problem+json 404 of any unknown path, key or not', async () => {
@@ -29,7 +29,7 @@ describe('bull-board with TURNQ_ADMIN_KEY', () => {
   let stack: Stack;
   beforeAll(async () => {
     stack = await startStack({ env: { TURNQ_ADMIN_KEY: ADMIN_KEY, TURNQ_PARTITIONS: '2', LLM_SIM_LATENCY_MS: '0', LLM_SIM_TOKENS_PER_SECOND: '0' } });
-  }, 60_000);
+  }, 180_000);
   afterAll(async () => { await stack?.stop(); });
 
   it.each([

@@ -28,7 +28,7 @@ describe('turnq_jobs_stalled_total', () => {
     stack = await startStack({
       env: { TURNQ_LOCK_DURATION_MS: '1000', TURNQ_STALLED_INTERVAL_MS: '500', LLM_SIM_LATENCY_MS: '20', LLM_SIM_TOKENS_PER_SECOND: '0' },
     });
-  }, 60_000);
+  }, 180_000);
   afterAll(async () => { await stack?.stop(); });
 
   it('is counted by the worker that finds a dead worker\'s job, and the turn still completes', async () => {

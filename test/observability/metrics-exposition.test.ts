@@ -62,13 +62,15 @@ describe('/metrics of every service after a few turns', () => {
     stack = await startStack({ env: observabilityEnv });
     load = await driveLoad(stack, { sessions: 3, turnsPerSession: 5, spreadMs: 0 });
     const url = (s: Service) => (s === 'gateway' ? `${stack.baseUrl}/metrics` : `http://127.0.0.1:${stack.of(s)[0].metricsPort}/metrics`);
-    // Summary jobs run after the turn that queued them has answered; wait for one to be counted.
-    for (const end = Date.now() + 15_000; ;) {
+    // Summary jobs run after the turn that queued them has answered; wait for one to be counted, both
+    // as a summarization and (a moment later, when BullMQ reports the job done) as a finished job.
+    for (const end = Date.now() + 60_000; ;) {
       for (const s of ['gateway', 'intent-worker', 'response-worker', 'summary-worker'] as const) scraped.set(s, await (await fetch(url(s))).text());
-      if (recorded(parse(scraped.get('summary-worker')!), 'turnq_summarizations_total') || Date.now() > end) break;
+      const summary = parse(scraped.get('summary-worker')!);
+      if ((recorded(summary, 'turnq_summarizations_total') && recorded(summary, 'turnq_jobs_total')) || Date.now() > end) break;
       await new Promise((r) => setTimeout(r, 200));
     }
-  }, 60_000);
+  }, 180_000);
   afterAll(async () => { await stack?.stop(); });
 
   it('ran the paths the metrics describe: completed, failed, keyword, LLM and fallback turns', () => {

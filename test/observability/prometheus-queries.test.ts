@@ -41,7 +41,7 @@ describeWithPrometheus('dashboards and recording rules on a real Prometheus scra
     });
     await waitFor(async () => ((await prom.query('sum(up)')).data?.result as Vector[] | undefined)?.[0]?.value[1] === '4');
     load = await driveLoad(stack, { sessions: 4, turnsPerSession: 8, spreadMs: 10_000 });
-  }, 60_000);
+  }, 180_000);
   afterAll(async () => {
     await prom?.stop();
     await stack?.stop();

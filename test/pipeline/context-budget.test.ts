@@ -17,7 +17,7 @@ describe('context budget and rolling summaries', () => {
         TURNQ_MAX_REPLY_TOKENS: '60', TURNQ_SUMMARY_TRIGGER_RATIO: '0.4', TURNQ_SUMMARY_KEEP_MESSAGES: '4', TURNQ_SUMMARY_MAX_TOKENS: '80',
       },
     });
-  }, 60_000);
+  }, 180_000);
   afterAll(async () => { await stack?.stop(); });
 
   it('keeps every prompt within budget, in order, with a summary and no gap between summary and history', async () => {

@@ -12,7 +12,7 @@ describe('per-session order across worker processes', () => {
       workers: { 'intent-worker': 2, 'response-worker': 3, 'summary-worker': 1 },
       env: { LLM_SIM_LATENCY_MS: '5', LLM_SIM_LATENCY_JITTER_MS: '60', LLM_SIM_TOKENS_PER_SECOND: '0', TURNQ_WORKER_CONCURRENCY: '20', TURNQ_MAX_PENDING_TURNS: '50' },
     });
-  }, 60_000);
+  }, 180_000);
   afterAll(async () => { await stack?.stop(); });
 
   it('starts every turn of a session only after the previous one ended, and stores the history in order', async () => {

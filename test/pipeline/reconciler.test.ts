@@ -28,7 +28,7 @@ describe('reconciler', () => {
   beforeAll(async () => {
     stack = await startStack({ workers: { 'intent-worker': 0, 'response-worker': 0, 'summary-worker': 0 }, env: { LLM_SIM_LATENCY_MS: '0', LLM_SIM_TOKENS_PER_SECOND: '0' } });
     queues = createQueues({ connection: redis, namespace: stack.namespace, partitions: 1, attempts: 3, backoffMs: 50 });
-  }, 60_000);
+  }, 180_000);
   afterAll(async () => {
     await closeWorkers(workers, 5000);
     await queues.close();

@@ -186,7 +186,7 @@ describe('fuzzing every route with malformed input', () => {
     turnId = t.json.turnId;
     before = await snapshot(redis, stack.namespace);
     expect(before.size).toBeGreaterThan(3);
-  }, 60_000);
+  }, 180_000);
   afterAll(async () => {
     await stack?.stop();
     redis.disconnect();

@@ -17,7 +17,7 @@ describe('input limits and exotic text', () => {
       env: { LLM_SIM_LATENCY_MS: '0', LLM_SIM_TOKENS_PER_SECOND: '0', TURNQ_MAX_PENDING_TURNS: '50' },
     });
     api = client(stack.baseUrl);
-  }, 60_000);
+  }, 180_000);
   afterAll(async () => { await stack?.stop(); });
 
   // every C0 control (NUL included), DEL, C1, line/paragraph separators, BOM, bidi controls, RTL

@@ -26,7 +26,7 @@ describe(`load: ${SESSIONS} sessions × ${TURNS} turns with a response worker ki
         TURNQ_RECONCILE_INTERVAL_MS: '1000', TURNQ_RECONCILE_AFTER_MS: '5000',
       },
     });
-  }, 60_000);
+  }, 180_000);
   afterAll(async () => { await stack?.stop(); });
 
   it('loses no turn, keeps every session in order and answers no 5xx', async () => {

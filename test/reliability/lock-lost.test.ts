@@ -24,7 +24,7 @@ describe('a worker that loses its lock', () => {
         ...FAST_RECOVERY_ENV,
       },
     });
-  }, 60_000);
+  }, 180_000);
   afterAll(async () => {
     for (const p of stack?.processes ?? []) if (p.child.exitCode === null) p.child.kill('SIGCONT');
     await stack?.stop();

@@ -25,7 +25,7 @@ describe('logs at LOG_LEVEL=info', () => {
         TURNQ_MAX_CONTEXT_TOKENS: '300', TURNQ_SUMMARY_KEEP_MESSAGES: '2', TURNQ_MAX_REPLY_TOKENS: '60',
       },
     });
-  }, 60_000);
+  }, 180_000);
   afterAll(async () => { await stack?.stop(); });
 
   it('contains no key, prompt or reply text after completed, failed, refused and summarized turns', async () => {

@@ -38,7 +38,7 @@ describe('a Redis reply lost after the command ran', () => {
       serviceEnv: { gateway: viaProxy, 'response-worker': viaProxy },
     });
     api = client(stack.baseUrl);
-  }, 60_000);
+  }, 180_000);
   afterAll(async () => {
     await stack?.stop();
     await proxy?.close();

@@ -23,7 +23,7 @@ describe('overload', () => {
       },
     });
     replica = await startGatewayReplica(stack);
-  }, 60_000);
+  }, 180_000);
   afterAll(async () => {
     await replica?.stop();
     await stack?.stop();

@@ -37,7 +37,7 @@ describe('Redis killed and restarted during load', () => {
       },
     });
     api = client(stack.baseUrl);
-  }, 60_000);
+  }, 180_000);
   afterAll(async () => {
     await stack?.stop();
     if (redis) {

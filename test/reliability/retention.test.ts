@@ -33,7 +33,7 @@ describe.each([
       env: { LLM_SIM_LATENCY_MS: '0', LLM_SIM_TOKENS_PER_SECOND: '0', TURNQ_JOB_ATTEMPTS: '1', TURNQ_SESSION_TTL_SECONDS: ttl },
     });
     api = client(stack.baseUrl);
-  }, 60_000);
+  }, 180_000);
   afterAll(async () => {
     await stack?.stop();
     redis.disconnect();

@@ -20,7 +20,7 @@ describe('tenants', () => {
       workers: { 'intent-worker': 1, 'response-worker': 1, 'summary-worker': 0 },
       env: { TURNQ_API_KEYS: 'key-alpha-0123456789=alpha,key-beta-9876543210=beta', LLM_SIM_LATENCY_MS: '0', LLM_SIM_TOKENS_PER_SECOND: '0' },
     });
-  }, 60_000);
+  }, 180_000);
   afterAll(async () => { await stack?.stop(); });
 
   it('answers another tenant 404 on every route of a session, exactly as for an unknown one, and changes nothing', async () => {

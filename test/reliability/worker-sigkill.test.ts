@@ -23,7 +23,7 @@ describe('a worker killed with SIGKILL mid-turn', () => {
       },
     });
     api = client(stack.baseUrl);
-  }, 60_000);
+  }, 180_000);
   afterAll(async () => {
     await stack?.stop();
     redis.disconnect();

@@ -25,7 +25,7 @@ describe('a worker stopped with SIGTERM', () => {
       },
     });
     api = client(stack.baseUrl);
-  }, 60_000);
+  }, 180_000);
   afterAll(async () => {
     await stack?.stop();
     redis.disconnect();
@@ -80,7 +80,8 @@ describe('a worker stopped with SIGTERM', () => {
     const code = await stack.kill(worker, 'SIGTERM');
     const tookMs = Date.now() - t0;
     expect(code).toBe(0);
-    expect(tookMs).toBeLessThan(500 + 2500); // the grace period plus closing connections
+    // the grace period plus closing connections, with room for a busy box; the reply alone would take minutes at 5 tokens/s
+    expect(tookMs).toBeLessThan(500 + 10_000);
     expect((await api.http('GET', `/v1/turns/${turn.turnId}`)).json.status).toBe('running');
     expect(allLogs(stack)).toContain('job handed back');
 

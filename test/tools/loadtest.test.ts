@@ -13,7 +13,7 @@ describe('turnq loadtest against a real stack', () => {
     // Two response workers: the order check must hold when turns of one session can land on either.
     stack = await startStack({ workers: { 'response-worker': 2 }, env: { LLM_SIM_LATENCY_MS: '5', LLM_SIM_TOKENS_PER_SECOND: '4000' } });
     dir = mkdtempSync(join(tmpdir(), 'turnq-loadtest-'));
-  }, 60_000);
+  }, 180_000);
   afterAll(async () => {
     await stack?.stop();
     if (dir) rmSync(dir, { recursive: true, force: true });
