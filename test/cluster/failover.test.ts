@@ -35,7 +35,7 @@ interface Accepted { turnId: string; at: number }
       env: {
         REDIS_CLUSTER_NODES: cluster.seeds, TURNQ_PARTITIONS: String(PARTITIONS), TURNQ_WAIT_REPLICAS: '1', TURNQ_WAIT_TIMEOUT_MS: '1000',
         // a job whose lock lived on the dead master is found stalled sooner than with the production 30 s;
-        // 5 s locks were too short on the loaded 2-core box: jobs stalled twice and failed before any failover
+        // 5 s locks were too short on the loaded 2-core box: jobs stalled twice and their turns failed
         TURNQ_LOCK_DURATION_MS: '15000', TURNQ_STALLED_INTERVAL_MS: '5000',
         LLM_SIM_LATENCY_MS: '20', LLM_SIM_LATENCY_JITTER_MS: '40', LLM_SIM_TOKENS_PER_SECOND: '0', TURNQ_WORKER_CONCURRENCY: '50',
       },
