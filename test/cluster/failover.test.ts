@@ -104,7 +104,8 @@ interface Accepted { turnId: string; at: number }
     stop = true;
     await load;
 
-    const unexpected = [...statuses].filter(([s]) => ![200, 202, 503].includes(s));
+    // 429: the session's pending-turn limit, when workers fall behind the driver (backpressure, retried)
+    const unexpected = [...statuses].filter(([s]) => ![200, 202, 429, 503].includes(s));
     expect(unexpected).toEqual([]);
     expect(unavailableWithoutRetryAfter).toEqual([]);
     expect(victim503).toBeGreaterThan(0);
