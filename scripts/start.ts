@@ -23,7 +23,9 @@ async function main(): Promise<void> {
   });
   if (ports.simulator !== null) env.LLM_SIM_PORT = String(ports.simulator);
   let privateRedis: SpawnedRedis | null = null;
-  if (!(await pingRedis(redisUrl))) {
+  if (env.REDIS_CLUSTER_NODES?.trim()) {
+    console.log(`turnq: using the Redis Cluster at ${env.REDIS_CLUSTER_NODES.replace(/\/\/[^@/,]*@/g, '//')}`);
+  } else if (!(await pingRedis(redisUrl))) {
     const dir = join(process.cwd(), '.turnq-data');
     mkdirSync(dir, { recursive: true });
     try {

@@ -20,6 +20,8 @@ export interface StackOptions {
   serviceEnv?: Partial<Record<ServiceName, Record<string, string>>>;
   /** false: no simulator (the caller points OPENAI_BASE_URL elsewhere). */
   simulator?: boolean;
+  /** TURNQ_NAMESPACE (default: a fresh random one). */
+  namespace?: string;
 }
 
 export interface RunningProcess { service: ServiceName; index: number; child: ChildProcess; env: NodeJS.ProcessEnv; metricsPort: number | null }
@@ -41,7 +43,7 @@ export interface Stack {
 const ROOT = join(__dirname, '..');
 
 export async function startStack(opts: StackOptions = {}): Promise<Stack> {
-  const namespace = `t${Math.random().toString(36).slice(2, 10)}`;
+  const namespace = opts.namespace ?? `t${Math.random().toString(36).slice(2, 10)}`;
   const logDir = mkdtempSync(join(tmpdir(), `turnq-stack-${namespace}-`));
   const gatewayPort = await freePort();
   const simPort = await freePort();
@@ -88,11 +90,17 @@ export async function startStack(opts: StackOptions = {}): Promise<Stack> {
     return exited;
   }
 
-  if (opts.simulator !== false) await start('llm-sim');
-  for (const [service, n] of Object.entries({ 'intent-worker': 1, 'response-worker': 1, 'summary-worker': 1, ...opts.workers })) {
-    for (let i = 0; i < n; i++) await start(service as ServiceName);
+  try {
+    if (opts.simulator !== false) await start('llm-sim');
+    for (const [service, n] of Object.entries({ 'intent-worker': 1, 'response-worker': 1, 'summary-worker': 1, ...opts.workers })) {
+      for (let i = 0; i < n; i++) await start(service as ServiceName);
+    }
+    await start('gateway');
+  } catch (err) {
+    // the caller gets no Stack to stop: the processes already started must not outlive the test
+    await Promise.all(processes.map((p) => kill(p, 'SIGKILL')));
+    throw err;
   }
-  await start('gateway');
 
   return {
     baseUrl: `http://127.0.0.1:${gatewayPort}`,

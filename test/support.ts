@@ -1,7 +1,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { openSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { Redis } from 'ioredis';
+import type { Redis } from '#libs/redis';
 import { createSessionStore } from '#libs/session';
 import { freePort } from '../libs/redis/spawn-redis';
 import type { HttpResult } from './http-client';

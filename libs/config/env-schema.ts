@@ -7,11 +7,21 @@ const ratio = (def: number) => z.coerce.number({ error: 'a number from 0 to 1' }
 const bool = (def: boolean) => z.enum(['true', 'false', '1', '0'], { error: 'true or false' }).default(def ? 'true' : 'false')
   .transform((v) => v === 'true' || v === '1');
 const optional = z.string().trim().min(1).optional();
+/** One seed node of REDIS_CLUSTER_NODES: `host:port`, or a redis:// / rediss:// URL (credentials and TLS from it). */
+const clusterNode = (v: string) => /^[A-Za-z0-9.-]+:\d{1,5}$/.test(v) || /^\[[0-9A-Fa-f:]+\]:\d{1,5}$/.test(v)
+  || (() => { try { const u = new URL(v); return /^rediss?:$/.test(u.protocol) && u.hostname !== '' && u.port !== ''; } catch { return false; } })();
 const url = (what: string) => z.string().trim().refine((v) => { try { return /^(redis|rediss|https?):$/.test(new URL(v).protocol); } catch { return false; } }, `a ${what} URL`);
 
 /** Every variable turnq reads, with its default (see the README's configuration table). */
 export const envSchema = z.object({
   REDIS_URL: url('redis://').default('redis://127.0.0.1:6379'),
+  REDIS_CLUSTER_NODES: z.string().trim().transform((v) => v.split(',').map((n) => n.trim()).filter(Boolean))
+    .refine((nodes) => nodes.length > 0 && nodes.every(clusterNode), 'comma-separated host:port or redis:// / rediss:// URLs with a port')
+    .refine((nodes) => new Set(nodes.map((n) => n.startsWith('rediss://'))).size === 1, 'every node with the same scheme (all rediss:// or none)')
+    .optional(),
+  /** The producer connection gives a command 5 s (create-redis.ts), so WAIT's own bound stays below that. */
+  TURNQ_WAIT_REPLICAS: int(0, 0, 16),
+  TURNQ_WAIT_TIMEOUT_MS: int(500, 1, 4000),
   OPENAI_API_KEY: optional,
   OPENAI_BASE_URL: url('http(s)://').optional(),
   LLM_SIM_PORT: int(8089, 1, 65535),
@@ -26,7 +36,8 @@ export const envSchema = z.object({
   TURNQ_API_KEYS: optional,
   TURNQ_ADMIN_KEY: optional,
   TURNQ_NAMESPACE: z.string().regex(/^[a-z][a-z0-9-]{0,31}$/, 'lowercase letters, digits and dashes, starting with a letter').default('turnq'),
-  TURNQ_PARTITIONS: int(1, 1, 1024),
+  /** Unset: 1 on a single Redis, CLUSTER_DEFAULT_PARTITIONS in cluster mode (see loadConfig). */
+  TURNQ_PARTITIONS: z.coerce.number({ error: 'an integer from 1 to 1024' }).int('an integer from 1 to 1024').min(1, 'an integer from 1 to 1024').max(1024, 'an integer from 1 to 1024').optional(),
   TURNQ_RATE_LIMIT_PER_MINUTE: int(0, 0),
   TURNQ_LLM_TIMEOUT_MS: int(60_000, 100),
   TURNQ_LLM_RATE_LIMIT_MAX_WAIT_MS: int(300_000, 0),

@@ -1,2 +1,2 @@
 export { ConfigError } from './config-error';
-export { loadConfig, type Config } from './load-config';
+export { CLUSTER_DEFAULT_PARTITIONS, loadConfig, type Config } from './load-config';

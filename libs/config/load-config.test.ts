@@ -1,4 +1,4 @@
-import { ConfigError, loadConfig } from './index';
+import { CLUSTER_DEFAULT_PARTITIONS, ConfigError, loadConfig } from './index';
 
 describe('loadConfig', () => {
   it('applies the contract defaults', () => {
@@ -24,6 +24,19 @@ describe('loadConfig', () => {
   it('takes the side-job models from TURNQ_MODEL unless set', () => {
     const c = loadConfig({ TURNQ_MODEL: 'gpt-4.1', TURNQ_SUMMARY_MODEL: 'gpt-4o-mini' });
     expect(c.models).toEqual({ reply: 'gpt-4.1', intent: 'gpt-4.1', summary: 'gpt-4o-mini' });
+  });
+
+  it('reads REDIS_CLUSTER_NODES as seed nodes and spreads partitions over the cluster by default', () => {
+    const c = loadConfig({ REDIS_CLUSTER_NODES: ' 10.0.0.1:7000, redis://u:p@redis-0.example:6380 ,[::1]:7002' });
+    expect(c.redisClusterNodes).toEqual(['10.0.0.1:7000', 'redis://u:p@redis-0.example:6380', '[::1]:7002']);
+    expect(loadConfig({ REDIS_CLUSTER_NODES: 'rediss://a:6380,rediss://b:6380' }).redisClusterNodes).toHaveLength(2);
+    expect(c.partitions).toBe(CLUSTER_DEFAULT_PARTITIONS);
+    expect(loadConfig({ REDIS_CLUSTER_NODES: 'a:1', TURNQ_PARTITIONS: '12' }).partitions).toBe(12);
+    expect(loadConfig({}).redisClusterNodes).toBeNull();
+  });
+
+  it.each([['redis-0'], ['redis://redis-0'], ['http://a:1'], ['a:1,rediss://b:2']])('refuses REDIS_CLUSTER_NODES=%s', (v) => {
+    expect(() => loadConfig({ REDIS_CLUSTER_NODES: v })).toThrow(/REDIS_CLUSTER_NODES/);
   });
 
   it('parses TURNQ_API_KEYS into key → tenant', () => {

@@ -1,8 +1,18 @@
 import { ConfigError } from './config-error';
 import { envSchema, withoutEmpty } from './env-schema';
 
+/**
+ * TURNQ_PARTITIONS when unset in cluster mode: several partitions per master of a typical 3-master
+ * cluster, so sessions spread over all of them (a partition's sessions and queues live in one slot).
+ */
+export const CLUSTER_DEFAULT_PARTITIONS = 16;
+
 export interface Config {
   redisUrl: string;
+  /** REDIS_CLUSTER_NODES split into seed nodes; null = a single Redis at redisUrl. */
+  redisClusterNodes: string[] | null;
+  /** Replicas that must acknowledge an accepted turn before the gateway answers (Redis WAIT); count 0 = none. */
+  waitReplicas: { count: number; timeoutMs: number };
   namespace: string;
   partitions: number;
   /** `rateLimitMaxWaitMs`: the longest a turn waits on provider rate limits before it fails with llm_rate_limited. */
@@ -46,8 +56,10 @@ export function loadConfig(env: NodeJS.ProcessEnv, defaultMetricsPort = 0): Conf
   const simulator = !e.OPENAI_API_KEY && !e.OPENAI_BASE_URL;
   return {
     redisUrl: e.REDIS_URL,
+    redisClusterNodes: e.REDIS_CLUSTER_NODES ?? null,
+    waitReplicas: { count: e.TURNQ_WAIT_REPLICAS, timeoutMs: e.TURNQ_WAIT_TIMEOUT_MS },
     namespace: e.TURNQ_NAMESPACE,
-    partitions: e.TURNQ_PARTITIONS,
+    partitions: e.TURNQ_PARTITIONS ?? (e.REDIS_CLUSTER_NODES ? CLUSTER_DEFAULT_PARTITIONS : 1),
     llm: {
       apiKey: e.OPENAI_API_KEY ?? (simulator ? 'turnq-simulator' : 'unset'),
       baseURL: simulator ? (e.TURNQ_SIMULATOR_URL ?? `http://127.0.0.1:${e.LLM_SIM_PORT}/v1`) : e.OPENAI_BASE_URL,

@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import type { Redis } from 'ioredis';
+import type { Redis } from '#libs/redis';
 import { decodeRecord, decodeStored } from './decode-memory';
 import { memoryKeys } from './memory-keys';
 import * as S from './memory-scripts';

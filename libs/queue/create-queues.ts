@@ -1,5 +1,5 @@
 import { Queue, type JobsOptions } from 'bullmq';
-import type { Redis } from 'ioredis';
+import type { Redis } from '#libs/redis';
 import { partitionTag } from '#libs/session';
 import { QUEUE_NAMES, memoryJobId, summaryJobId, turnJobId, type MemoryJob, type QueueName, type SummaryJob, type TurnJob, type TurnStage } from './job-schemas';
 

@@ -1,5 +1,5 @@
 import { UnrecoverableError, WaitingError, Worker, type Job } from 'bullmq';
-import type { Redis } from 'ioredis';
+import type { Redis } from '#libs/redis';
 import type { Logger } from '#libs/logger';
 import type { Metrics } from '#libs/metrics';
 import { partitionTag } from '#libs/session';

@@ -5,8 +5,8 @@ import { createLlm, instrumentLlm, type Llm } from '#libs/llm';
 import { createLogger, type Logger } from '#libs/logger';
 import { createMetrics, startMetricsServer, type Metrics } from '#libs/metrics';
 import { closeWorkers, createQueues, createReconciler, type Queues } from '#libs/queue';
-import { createRedis, type Redis } from '#libs/redis';
-import { createPipelineStore, type PipelineStore } from '#libs/session';
+import { createRedis, describeRedis, type Redis } from '#libs/redis';
+import { checkPartitions, createPipelineStore, type PipelineStore } from '#libs/session';
 import { chatPromptTokens, tokenCounter } from '#libs/tokens';
 
 export interface WorkerServiceContext {
@@ -38,7 +38,8 @@ export function runWorkerService(spec: WorkerServiceSpec): void {
   if (config.llm.simulator) {
     logger.warn({ baseURL: config.llm.baseURL }, 'OPENAI_API_KEY is not set: using the turnq LLM SIMULATOR (canned replies, not a model)');
   }
-  const redis = createRedis(config.redisUrl, 'worker');
+  logger.info({ ...describeRedis(config), partitions: config.partitions }, 'redis');
+  const redis = createRedis(config, 'worker');
   redis.on('error', (err) => logger.warn({ err: err.message }, 'redis connection error'));
   const metrics = createMetrics({ service: spec.service, namespace: config.namespace });
   const queues = createQueues({ connection: redis, namespace: config.namespace, partitions: config.partitions, attempts: config.jobs.attempts, backoffMs: config.jobs.backoffMs, sessionTtlSeconds: config.sessionTtlSeconds });
@@ -48,43 +49,51 @@ export function runWorkerService(spec: WorkerServiceSpec): void {
     countPrompt: (model, messages) => chatPromptTokens(tokenCounter(model), messages),
     countText: (model, text) => tokenCounter(model).count(text),
   }), metrics);
-  const ctx: WorkerServiceContext = { config, logger, metrics, redis, queues, pipeline, llm };
-  const workers = spec.start(ctx);
-  const reconciler = spec.reconcile
-    ? createReconciler({ pipeline, queues, partitions: config.partitions, intervalMs: config.reconcile.intervalMs, afterMs: config.reconcile.afterMs, logger })
-    : null;
-  reconciler?.start();
-
-  let server: Server | null = null;
-  startMetricsServer({
-    port: config.metricsPort, metrics,
-    health: async () => ({ ok: workers.every((w) => w.isRunning()), detail: { workers: workers.length, redis: redis.status } }),
-  }).then((s) => {
-    server = s;
-    const address = s.address();
-    // Read back from the workers: each service picks its own setting (the response worker its own),
-    // and every partition's worker runs that many jobs at once.
-    const perPartition = workers[0]?.concurrency ?? 0;
-    const concurrency = workers.reduce((n, w) => n + w.concurrency, 0);
-    logger.info({ metricsPort: typeof address === 'object' && address ? address.port : config.metricsPort, concurrency, perPartition, partitions: config.partitions }, `${spec.service} started`);
-  }, (err: Error) => {
-    logger.fatal({ err: err.message, metricsPort: config.metricsPort }, 'metrics server failed to start');
+  // a partition count that differs from the one this namespace's data was written with would orphan sessions
+  checkPartitions(redis, config.namespace, config.partitions).then(boot, (err: Error) => {
+    logger.fatal({ err: err.message }, 'refusing to start');
     process.exit(1);
   });
 
-  let stopping = false;
-  const shutdown = async (signal: string) => {
-    if (stopping) return;
-    stopping = true;
-    logger.info({ signal, graceMs: config.shutdownGraceMs }, 'draining');
-    await reconciler?.stop();
-    await closeWorkers(workers, config.shutdownGraceMs);
-    await queues.close().catch(() => undefined);
-    await new Promise((r) => (server ? server.close(r) : r(undefined)));
-    redis.disconnect();
-    logger.info('stopped');
-    process.exit(0);
-  };
-  process.on('SIGTERM', () => void shutdown('SIGTERM'));
-  process.on('SIGINT', () => void shutdown('SIGINT'));
+  function boot(): void {
+    const ctx: WorkerServiceContext = { config, logger, metrics, redis, queues, pipeline, llm };
+    const workers = spec.start(ctx);
+    const reconciler = spec.reconcile
+      ? createReconciler({ pipeline, queues, partitions: config.partitions, intervalMs: config.reconcile.intervalMs, afterMs: config.reconcile.afterMs, logger })
+      : null;
+    reconciler?.start();
+
+    let server: Server | null = null;
+    startMetricsServer({
+      port: config.metricsPort, metrics,
+      health: async () => ({ ok: workers.every((w) => w.isRunning()), detail: { workers: workers.length, redis: redis.status } }),
+    }).then((s) => {
+      server = s;
+      const address = s.address();
+      // Read back from the workers: each service picks its own setting (the response worker its own),
+      // and every partition's worker runs that many jobs at once.
+      const perPartition = workers[0]?.concurrency ?? 0;
+      const concurrency = workers.reduce((n, w) => n + w.concurrency, 0);
+      logger.info({ metricsPort: typeof address === 'object' && address ? address.port : config.metricsPort, concurrency, perPartition, partitions: config.partitions }, `${spec.service} started`);
+    }, (err: Error) => {
+      logger.fatal({ err: err.message, metricsPort: config.metricsPort }, 'metrics server failed to start');
+      process.exit(1);
+    });
+
+    let stopping = false;
+    const shutdown = async (signal: string) => {
+      if (stopping) return;
+      stopping = true;
+      logger.info({ signal, graceMs: config.shutdownGraceMs }, 'draining');
+      await reconciler?.stop();
+      await closeWorkers(workers, config.shutdownGraceMs);
+      await queues.close().catch(() => undefined);
+      await new Promise((r) => (server ? server.close(r) : r(undefined)));
+      redis.disconnect();
+      logger.info('stopped');
+      process.exit(0);
+    };
+    process.on('SIGTERM', () => void shutdown('SIGTERM'));
+    process.on('SIGINT', () => void shutdown('SIGINT'));
+  }
 }

@@ -1,5 +1,4 @@
-import type { Redis } from 'ioredis';
-import { isRedisUnavailable } from '#libs/redis';
+import { isRedisUnavailable, type Redis } from '#libs/redis';
 import * as S from './session-scripts';
 
 type Reply = Array<string | number | null | Array<string | null>>;
@@ -13,12 +12,21 @@ export interface ScriptClient {
   releaseEnded: Script; rateLimitWait: Script;
 }
 
-const SCRIPTS: Record<keyof ScriptClient, string> = {
+export const SCRIPTS: Record<keyof ScriptClient, string> = {
   submit: S.SUBMIT, start: S.START, commitIntent: S.COMMIT_INTENT, beginResponse: S.BEGIN_RESPONSE, delta: S.DELTA,
   commitResponse: S.COMMIT_RESPONSE, fail: S.FAIL, cancel: S.CANCEL, remove: S.DELETE, commitSummary: S.COMMIT_SUMMARY,
   readForSummary: S.READ_FOR_SUMMARY, readSession: S.READ_SESSION, readTurn: S.READ_TURN, readEvents: S.READ_EVENTS, readMessages: S.READ_MESSAGES,
   probeActive: S.PROBE_ACTIVE, releaseEnded: S.RELEASE_ENDED, rateLimitWait: S.RATE_LIMIT_WAIT,
 };
+
+/**
+ * The one place that picks the pub/sub flavour. On a Redis Cluster a PUBLISH goes to every node, so its
+ * cost grows with the cluster; SPUBLISH (Redis ≥ 7) stays on the shard that owns the channel's slot —
+ * every channel a script announces on carries the session's hash tag (event lists, reply channels).
+ */
+export function shardedVariant(lua: string): string {
+  return lua.replaceAll("redis.call('PUBLISH',", "redis.call('SPUBLISH',");
+}
 
 export interface RetryOptions {
   /** Longest wait for one run's reply; then its outcome counts as unknown. */
@@ -47,8 +55,9 @@ export class ReplyTimeoutError extends Error {
  */
 export function bindScripts(redis: Redis, retry: RetryOptions = DEFAULT_RETRY): ScriptClient {
   const client = {} as Record<string, Script>;
-  for (const [name, lua] of Object.entries(SCRIPTS)) {
+  for (const [name, source] of Object.entries(SCRIPTS)) {
     const command = `turnq_${name}`;
+    const lua = redis.isCluster ? shardedVariant(source) : source;
     if (!(command in redis)) redis.defineCommand(command, { numberOfKeys: 7, lua });
     const fn = (redis as unknown as Record<string, Script>)[command].bind(redis);
     client[name] = (...args) => runIdempotent(redis, name, () => fn(...args), retry);

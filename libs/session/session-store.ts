@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import type { Redis } from 'ioredis';
+import type { Redis } from '#libs/redis';
 import { decodeEvent, decodeMessage, decodeSession, decodeTurn } from './decode';
 import { isSessionId, newSessionId, parseMessageId, parseTurnId } from './ids';
 import { replayTurn } from './replay-turn';

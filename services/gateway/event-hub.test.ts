@@ -7,7 +7,7 @@ describe('event hub reply channel', () => {
   let hub: EventHub;
   beforeAll(async () => { hub = await createEventHub(subscriber, `hub-test-${process.pid}`); });
   afterAll(() => { subscriber.disconnect(); publisher.disconnect(); });
-  const announced = (turnChannel: string) => publisher.publish(hub.replyChannel, JSON.stringify({ c: turnChannel, f: ['completed', turnChannel] }));
+  const announced = (turnChannel: string) => publisher.publish(hub.replyChannelOf(0), JSON.stringify({ c: turnChannel, f: ['completed', turnChannel] }));
 
   it('resolves the wait for a turn with the fields its end announced, and only that wait', async () => {
     const a = hub.awaitReply('turn-a', 5000);
@@ -32,7 +32,7 @@ describe('event hub reply channel', () => {
     const other = createRedis(process.env.REDIS_URL!, 'worker');
     try {
       const second = await createEventHub(other, `hub-test-${process.pid}`);
-      expect(second.replyChannel).not.toBe(hub.replyChannel);
+      expect(second.replyChannelOf(0)).not.toBe(hub.replyChannelOf(0));
     } finally {
       other.disconnect();
     }

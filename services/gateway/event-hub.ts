@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
-import type { Redis } from 'ioredis';
-import type { StreamEvent } from '#libs/session';
+import type { Redis } from '#libs/redis';
+import { partitionTag, type StreamEvent } from '#libs/session';
 
 type Listener = (e: StreamEvent) => void;
 /** What a reply channel hears about a turn: its record fields once it ended, or that its session was deleted. */
@@ -18,16 +18,27 @@ const EARLY_REPLY_MS = 60_000;
  * A request that submits a turn and waits for it (`?wait`) needs only the end: it names this gateway's
  * reply channel in SUBMIT, and the ended turn is announced there. That saves the wait a SUBSCRIBE, an
  * UNSUBSCRIBE, every other event of the turn and two reads of it (docs/performance.md, "Change 2").
+ *
+ * On a Redis Cluster the scripts announce with SPUBLISH (session-scripts-client.ts), which stays on the
+ * shard that owns the channel's slot, so the hub SSUBSCRIBEs, and a reply channel must share the
+ * session's hash tag: there is one per partition (`{<namespace>-<k>}:reply:<id>`).
  */
-export async function createEventHub(subscriber: Redis, namespace: string) {
+export async function createEventHub(subscriber: Redis, namespace: string, partitions = 1) {
+  const sharded = subscriber.isCluster;
   const listeners = new Map<string, Set<Listener>>();
-  const replyChannel = `${namespace}:reply:${randomBytes(8).toString('hex')}`;
+  const id = randomBytes(8).toString('hex');
+  const replyChannels = sharded
+    ? Array.from({ length: partitions }, (_, p) => `${partitionTag(namespace, p)}:reply:${id}`)
+    : [`${namespace}:reply:${id}`];
+  const replySet = new Set(replyChannels);
+  const sub = (channel: string) => (sharded ? subscriber.ssubscribe(channel) : subscriber.subscribe(channel));
+  const unsub = (channel: string) => (sharded ? subscriber.sunsubscribe(channel) : subscriber.unsubscribe(channel));
   const waiting = new Map<string, (fields: Reply) => void>();
   // turn channel -> its end, when that arrived with nobody waiting yet
   const early = new Map<string, { at: number; fields: Reply }>();
 
-  subscriber.on('message', (channel: string, message: string) => {
-    if (channel === replyChannel) return onReply(message);
+  subscriber.on(sharded ? 'smessage' : 'message', (channel: string, message: string) => {
+    if (replySet.has(channel)) return onReply(message);
     const set = listeners.get(channel);
     if (!set) return;
     const a = message.indexOf('\n');
@@ -35,7 +46,8 @@ export async function createEventHub(subscriber: Redis, namespace: string) {
     const e: StreamEvent = { id: Number(message.slice(0, a)), type: message.slice(a + 1, b), data: message.slice(b + 1) };
     for (const l of set) l(e);
   });
-  await subscriber.subscribe(replyChannel);
+  // one at a time: on a cluster each lives in its own slot
+  for (const c of replyChannels) await sub(c);
 
   function onReply(message: string): void {
     const m = JSON.parse(message) as { c: string; f?: string[]; gone?: boolean };
@@ -53,12 +65,14 @@ export async function createEventHub(subscriber: Redis, namespace: string) {
   }
 
   return {
-    /** Pass to SUBMIT as its reply channel, then call awaitReply for the new turn. */
-    replyChannel,
+    /** Pass to SUBMIT as its reply channel for a session of `partition`, then call awaitReply for the new turn. */
+    replyChannelOf(partition: number): string {
+      return replyChannels[sharded ? partition : 0];
+    },
 
     /**
      * Resolves with the ended turn's record fields (as READ_TURN returns them) when the turn submitted
-     * with `replyChannel` ends, 'gone' when its session is deleted first, or null after `ms`.
+     * with `replyChannelOf(partition)` ends, 'gone' when its session is deleted first, or null after `ms`.
      */
     awaitReply(turnChannel: string, ms: number): Promise<Reply | null> {
       const known = early.get(turnChannel);
@@ -84,7 +98,7 @@ export async function createEventHub(subscriber: Redis, namespace: string) {
       if (!set) {
         set = new Set();
         listeners.set(channel, set);
-        await subscriber.subscribe(channel);
+        await sub(channel);
       }
       set.add(listener);
       return async () => {
@@ -93,7 +107,7 @@ export async function createEventHub(subscriber: Redis, namespace: string) {
         s.delete(listener);
         if (s.size === 0) {
           listeners.delete(channel);
-          await subscriber.unsubscribe(channel).catch(() => undefined);
+          await unsub(channel).catch(() => undefined);
         }
       };
     },

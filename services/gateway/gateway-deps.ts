@@ -1,4 +1,4 @@
-import type { Redis } from 'ioredis';
+import type { Redis } from '#libs/redis';
 import type { Logger } from '#libs/logger';
 import type { MemoryStore } from '#libs/memory';
 import type { Metrics } from '#libs/metrics';
@@ -25,6 +25,8 @@ export interface GatewayDeps {
   partitions: number;
   /** SSE keep-alive comment interval; also how often a stream re-reads Redis in case an announcement was lost. */
   heartbeatMs?: number;
+  /** TURNQ_WAIT_REPLICAS / TURNQ_WAIT_TIMEOUT_MS (confirm-replicated.ts); absent or count 0: no WAIT. */
+  waitReplicas?: { count: number; timeoutMs: number };
   /** The reply model (TURNQ_MODEL) that GET /v1/models lists; default 'gpt-4o-mini'. */
   replyModel?: string;
 }

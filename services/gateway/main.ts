@@ -5,8 +5,8 @@ import { createLogger } from '#libs/logger';
 import { createMemoryStore } from '#libs/memory';
 import { createMetrics } from '#libs/metrics';
 import { createQueues } from '#libs/queue';
-import { createRedis } from '#libs/redis';
-import { createSessionStore } from '#libs/session';
+import { createRedis, describeRedis } from '#libs/redis';
+import { checkPartitions, createSessionStore, PartitionCountError } from '#libs/session';
 import { createApp } from './app';
 import { createEventHub } from './event-hub';
 
@@ -15,15 +15,18 @@ async function main(): Promise<void> {
   const logger = createLogger('gateway', config.logLevel);
   if (!config.apiKeys) logger.warn('TURNQ_API_KEYS is not set: authentication is OFF and every caller shares one tenant');
 
-  const redis = createRedis(config.redisUrl, 'producer');
-  const subscriber = createRedis(config.redisUrl, 'worker');
+  logger.info({ ...describeRedis(config), partitions: config.partitions, waitReplicas: config.waitReplicas.count }, 'redis');
+  const redis = createRedis(config, 'producer');
+  const subscriber = createRedis(config, 'subscriber');
   for (const [name, conn] of [['redis', redis], ['subscriber', subscriber]] as const) {
     conn.on('error', (err) => logger.warn({ conn: name, err: err.message }, 'redis connection error'));
   }
+  // before it subscribes, the subscriber is an ordinary connection that waits for Redis (the producer fails fast)
+  await checkPartitions(subscriber, config.namespace, config.partitions);
   const metrics = createMetrics({ service: 'gateway', namespace: config.namespace });
   const store = createSessionStore({ redis, namespace: config.namespace, partitions: config.partitions, ttlSeconds: config.sessionTtlSeconds });
   const queues = createQueues({ connection: redis, namespace: config.namespace, partitions: config.partitions, attempts: config.jobs.attempts, backoffMs: config.jobs.backoffMs, sessionTtlSeconds: config.sessionTtlSeconds });
-  const hub = await createEventHub(subscriber, config.namespace);
+  const hub = await createEventHub(subscriber, config.namespace, config.partitions);
   // the gateway calls a model for one thing only: the embedding of a memory added by hand
   const embedder = createLlm({ apiKey: config.llm.apiKey, baseURL: config.llm.baseURL, timeoutMs: config.llm.timeoutMs, countPrompt: () => 0, countText: () => 0 });
   const memory = {
@@ -33,7 +36,7 @@ async function main(): Promise<void> {
   const app = createApp({
     redis, store, memory, queues, hub, metrics, logger, apiKeys: config.apiKeys, adminKey: config.adminKey, maxPendingTurns: config.maxPendingTurns,
     rateLimitPerMinute: config.rateLimitPerMinute, namespace: config.namespace, partitions: config.partitions,
-    replyModel: config.models.reply,
+    replyModel: config.models.reply, waitReplicas: config.waitReplicas,
   });
 
   const server: Server = await new Promise((resolve) => {
@@ -61,7 +64,7 @@ async function main(): Promise<void> {
 }
 
 main().catch((err: unknown) => {
-  if (err instanceof ConfigError) console.error(`gateway: ${err.message}`);
+  if (err instanceof ConfigError || err instanceof PartitionCountError) console.error(`gateway: ${err.message}`);
   else console.error('gateway: failed to start', err);
   process.exit(1);
 });

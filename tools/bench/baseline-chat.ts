@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import type { Redis } from 'ioredis';
+import type { Redis } from '#libs/redis';
 import { encodingForModel, type Tiktoken } from 'js-tiktoken';
 import OpenAI from 'openai';
 

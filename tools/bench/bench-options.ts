@@ -27,6 +27,8 @@ export interface BenchOptions {
   /** Turns of the untimed MONITOR sample that attributes commands to scripts (0 = skip). */
   attributionTurns: number;
   failOnMiss: boolean;
+  /** --cluster: single node vs 1- and 3-master Redis Cluster instead of the usual sections (cluster-bench.ts). */
+  cluster: boolean;
 }
 
 export const BENCH_USAGE = `usage: turnq bench [options]   (npm run bench -- [options])
@@ -49,7 +51,10 @@ Baseline (the origin's synchronous design) vs raw BullMQ vs turnq, one run on th
   --redis-defaults         the private redis-server with Redis's defaults instead of turnq's recommended settings
   --attribution-turns <n>  turns of the untimed MONITOR sample naming each command's script (default 400; quick 100; 0 skips)
   --cpu-prof <dir>         run the stack's processes under node --cpu-prof, profiles written to <dir>
-  --fail-on-miss           exit 1 when a target is missed (default: report only)`;
+  --fail-on-miss           exit 1 when a target is missed (default: report only)
+  --cluster                instead: turns/s and each master's share of Redis CPU on a single redis-server,
+                           a 1-master and a 3-master Redis Cluster (private, TURNQ_PARTITIONS=12), and
+                           PUBLISH vs SPUBLISH on the cluster; written to bench-cluster.json beside --out`;
 
 const list = (raw: string, name: string) => raw.split(',').map((x) => {
   const n = Number(x.trim());
@@ -72,7 +77,7 @@ export function parseBenchOptions(argv: string[]): BenchOptions | 'help' {
       sessions: { type: 'string' }, duration: { type: 'string' }, lengths: { type: 'string' }, window: { type: 'string' },
       'little-sessions': { type: 'string' }, 'llm-ms': { type: 'string' }, 'memory-sessions': { type: 'string' },
       'stack-env': { type: 'string', multiple: true }, 'cpu-prof': { type: 'string' }, 'stack-dist': { type: 'string' }, 'attribution-turns': { type: 'string' }, 'redis-defaults': { type: 'boolean' }, 'fail-on-miss': { type: 'boolean' },
-      help: { type: 'boolean', short: 'h' },
+      cluster: { type: 'boolean' }, help: { type: 'boolean', short: 'h' },
     },
   });
   if (values.help) return 'help';
@@ -107,5 +112,6 @@ export function parseBenchOptions(argv: string[]): BenchOptions | 'help' {
     redisDefaults: values['redis-defaults'] ?? false,
     attributionTurns: int(values['attribution-turns'], quick ? 100 : 400, 'attribution-turns'),
     failOnMiss: values['fail-on-miss'] ?? false,
+    cluster: values.cluster ?? false,
   };
 }

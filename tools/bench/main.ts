@@ -8,6 +8,7 @@ import { formatBench } from './format-bench';
 import { machineBusy } from './process-cpu';
 import { windowNote } from './run-notes';
 import { runBench } from './run-bench';
+import { runClusterBench } from './cluster-bench';
 
 /**
  * `turnq bench`: one run, side by side on this machine — the origin's synchronous design, raw BullMQ
@@ -24,6 +25,7 @@ export async function main(argv: string[]): Promise<number> {
     return 2;
   }
   if (o === 'help') { console.log(BENCH_USAGE); return 0; }
+  if (o.cluster) return clusterMain(o);
 
   let own: SpawnedRedis | null = null;
   let redisUrl = o.redisUrl;
@@ -67,5 +69,31 @@ export async function main(argv: string[]): Promise<number> {
     return 1;
   } finally {
     await own?.stop();
+  }
+}
+
+async function clusterMain(o: BenchOptions): Promise<number> {
+  const log = (s: string) => console.error(`bench --cluster: ${s}`);
+  const started = Date.now();
+  try {
+    const busyBefore = await machineBusy(1000, cpus().length);
+    log(`node ${process.version}, ${cpus().length} CPUs; machine ${busyBefore === null ? '?' : Math.round(busyBefore * 100)}% busy before the run`);
+    const results = await runClusterBench(o, log);
+    const out = resolve(dirname(o.out), 'bench-cluster.json');
+    mkdirSync(dirname(out), { recursive: true });
+    const meta = { at: new Date(started).toISOString(), seconds: Math.round((Date.now() - started) / 1000), node: process.version, cpus: cpus().length, machineBusyBefore: busyBefore, quick: o.quick };
+    writeFileSync(out, `${JSON.stringify({ meta, ...results }, null, 2)}\n`);
+    console.log(`turnq bench --cluster · ${results.sessions} sessions · TURNQ_PARTITIONS=${results.partitions}`);
+    for (const t of results.topologies) {
+      console.log(`  ${t.topology.padEnd(22)} ${String(t.throughput.turnsPerSec).padStart(8)} turns/s  p50 ${t.throughput.latencyMs.p50} ms  `
+        + `Redis CPU ${t.redisCpuMsPerTurn} ms/turn  master shares ${t.masterShares.map((s) => `${Math.round(s.share * 100)}%`).join(' / ')}  `
+        + `other processes ${t.otherShare === null ? '?' : `${Math.round(t.otherShare * 100)}%`} of the machine`);
+    }
+    for (const p of results.pubsub) console.log(`  ${p.command.padEnd(9)} ${p.perSec} msg/s, Redis CPU ${p.cpuMsPer1000Total} ms per 1,000 messages (by node ${p.cpuMsPer1000ByNode.join(' / ')})`);
+    console.log(`\nbench-cluster.json: ${out}`);
+    return 0;
+  } catch (err) {
+    console.error(`bench --cluster: failed: ${(err as Error).stack ?? err}`);
+    return 1;
   }
 }

@@ -1,4 +1,5 @@
 import { cpus } from 'node:os';
+import IORedis from 'ioredis';
 import { createRedis, type Redis } from '#libs/redis';
 import { createBaselineChat } from './baseline-chat';
 import { startBaselineServer } from './baseline-server';
@@ -160,7 +161,8 @@ export async function runBench(o: BenchOptions, redisUrl: string, redisPid: numb
         if (o.only.has('turnq')) {
           const names = scriptNames(stack.dist);
           const sources = async (drive: () => Promise<number>) => {
-            const monitor = createRedis(redisUrl, 'worker');
+            // MONITOR is a single node's command: the bench's normal mode runs on one Redis
+            const monitor = new IORedis(redisUrl);
             try {
               return await attributeCommands(monitor, names, drive);
             } finally {

@@ -1,4 +1,4 @@
-import type { Redis } from 'ioredis';
+import type { Redis } from '#libs/redis';
 import { round } from '../loadtest/percentiles';
 import { lineAt, type BenchTarget } from './bench-target';
 import { memoryByGroup } from './redis-stats';

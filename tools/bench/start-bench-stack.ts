@@ -6,6 +6,8 @@ import { freePort } from '#libs/redis';
 
 export interface BenchStackOptions {
   redisUrl: string;
+  /** REDIS_CLUSTER_NODES: run the stack on this Redis Cluster instead (redisUrl is then ignored). */
+  redisClusterNodes?: string;
   /** Extra env for every process (TURNQ_*, LLM_SIM_*), on top of the bench's defaults. */
   env?: Record<string, string>;
   /** Write a V8 CPU profile per process here (`node --cpu-prof`); written when the stack stops. */
@@ -45,6 +47,7 @@ export async function startBenchStack(o: BenchStackOptions): Promise<BenchStack>
   const env: NodeJS.ProcessEnv = {
     ...process.env,
     REDIS_URL: o.redisUrl,
+    ...(o.redisClusterNodes ? { REDIS_CLUSTER_NODES: o.redisClusterNodes } : {}),
     TURNQ_NAMESPACE: namespace,
     OPENAI_BASE_URL: `http://127.0.0.1:${simPort}/v1`,
     OPENAI_API_KEY: 'turnq-bench',

@@ -1,5 +1,5 @@
 import type { RequestHandler } from 'express';
-import type { Redis } from 'ioredis';
+import type { Redis } from '#libs/redis';
 import { HttpProblem } from '../http-problem';
 
 /**

@@ -1,4 +1,5 @@
 import { Router } from 'express';
+import { confirmReplicated } from '../confirm-replicated';
 import { authenticate } from '../middleware/authenticate';
 import { jsonBody } from '../middleware/json-body';
 import { rateLimit } from '../middleware/rate-limit';
@@ -65,6 +66,7 @@ export function chatCompletionsRouter(deps: GatewayDeps): Router {
             logger.warn({ turnId: result.dispatch?.turnId, err: err.message }, 'dispatch failed; the reconciler will retry'));
         }
     }
+    await confirmReplicated(deps, sessionId);
     res.set({ 'X-Session-Id': sessionId, 'X-Turn-Id': result.turn.turnId });
     await answerTurn(deps, res, { tenant, turn: result.turn, stream: body.stream === true, includeUsage: body.stream_options?.include_usage === true, model });
   });

@@ -1,5 +1,6 @@
 import { Router } from 'express';
 import { TERMINAL, type Turn } from '#libs/session';
+import { confirmReplicated } from '../confirm-replicated';
 import { HttpProblem } from '../http-problem';
 import { jsonBody } from '../middleware/json-body';
 import { idempotencyKey, parseOr400, singleValued, submitTurnBody, submitTurnQuery } from '../request-schemas';
@@ -35,13 +36,15 @@ export function turnsRouter(deps: GatewayDeps): Router {
     const idemHeader = req.get('idempotency-key');
     const idem = idemHeader === undefined ? undefined : parseOr400(idempotencyKey, idemHeader, 'header.Idempotency-Key');
     const result = await store.submit(tenant, String(req.params.id), {
-      content: body.content, idempotencyKey: idem, maxPending: deps.maxPendingTurns, replyTo: query.wait ? hub.replyChannel : undefined,
+      content: body.content, idempotencyKey: idem, maxPending: deps.maxPendingTurns, replyTo: query.wait ? hub.replyChannelOf(store.keysOf(String(req.params.id)).partition) : undefined,
     });
     switch (result.kind) {
       case 'not_found': throw new HttpProblem(404, `sessionId: no session ${JSON.stringify(String(req.params.id).slice(0, 64))}`);
       case 'conflict': throw new HttpProblem(409, `header.Idempotency-Key: already used for turn ${result.turnId} with a different content`);
       case 'too_many': throw new HttpProblem(429, `sessionId: ${result.pending} turns are already pending (limit ${deps.maxPendingTurns})`, { 'Retry-After': '2' });
       case 'duplicate': {
+        // the first answer may have been a 503 because replicas did not confirm: confirm again
+        await confirmReplicated(deps, result.turn.sessionId);
         const turn = await settle(tenant, result.turn, query.wait);
         if (!turn) throw turnNotFound(result.turn.turnId);
         res.status(200).location(`/v1/turns/${turn.turnId}`).json(turn);
