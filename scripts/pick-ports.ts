@@ -13,7 +13,7 @@ export interface StackPorts {
 }
 
 /** Whether nothing listens on `port` right now (on every interface, as the metrics servers bind). */
-function isFree(port: number): Promise<boolean> {
+export function isFree(port: number): Promise<boolean> {
   return new Promise((resolve) => {
     const srv = createServer();
     srv.unref();

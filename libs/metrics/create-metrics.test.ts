@@ -27,6 +27,10 @@ const additions: typeof contract = [
   ['turnq_sentiment_total', 'counter', ['label', 'method']],
   ['turnq_sessions_created_total', 'counter', []],
   ['turnq_jobs_stalled_total', 'counter', ['queue']],
+  ['turnq_memory_extractions_total', 'counter', ['outcome']],
+  ['turnq_memory_changes_total', 'counter', ['op']],
+  ['turnq_memory_retrieval_seconds', 'histogram', []],
+  ['turnq_memory_tokens_total', 'counter', []],
 ];
 
 /** One sample on every metric, with the label values the services will really use. */
@@ -51,6 +55,10 @@ function observeEverything(m: Metrics): void {
   m.httpRequestDuration.observe({ method: 'POST', route: '/v1/sessions/:id/turns', status: '202' }, 0.012);
   m.sessionsCreated.inc();
   m.jobsStalled.inc({ queue: 'intent' });
+  m.memoryExtractions.inc({ outcome: 'changed' });
+  m.memoryChanges.inc({ op: 'add' }, 2);
+  m.memoryRetrieval.observe(0.002);
+  m.memoryTokens.inc(40);
 }
 
 describe('createMetrics', () => {

@@ -8,7 +8,7 @@ import { deref, documentValidator, operations, parseSse } from '../openapi-schem
  * documented content type, and a body that validates against the documented schema (errors too).
  * An exchange is a response example's name; the request is built from the body and parameter
  * examples of the same name (services/gateway/openapi/examples.ts). Path ids without an example come
- * from a fresh session with one completed turn, made for each exchange.
+ * from a fresh session with one completed turn and a fresh user with one memory, made for each exchange.
  */
 const doc = JSON.parse(readFileSync(join(__dirname, '..', '..', 'docs', 'openapi.json'), 'utf8'));
 const validate = documentValidator(doc);
@@ -56,11 +56,18 @@ describe('every documented example exchange against a running stack', () => {
     return r.json() as Promise<{ turnId: string; status: string }>;
   }
 
-  /** A fresh session with one completed turn, plus what an exchange's name needs set up first. */
-  async function fixture(name: string): Promise<{ sessionId: string; turnId: string }> {
+  interface Ids { sessionId: string; turnId: string; userId: string; memoryId: string }
+
+  /** A fresh session with one completed turn and a fresh user with one memory, plus what an exchange's name needs set up first. */
+  async function fixture(name: string): Promise<Ids> {
     const session = await (await api('/v1/sessions', { method: 'POST' })).json() as { id: string };
     const first = await submit(session.id, 'hello', '?wait=30');
     expect(first.status).toBe('completed');
+    const userId = `ex-user-${Math.random().toString(36).slice(2, 10)}`;
+    const added = await api(`/v1/users/${userId}/memories`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ text: 'Likes tea.' }) });
+    expect(added.status).toBe(201);
+    const memoryId = (await added.json() as { id: string }).id;
+    const user = { userId, memoryId };
     if (name === 'idempotencyConflict') await submit(session.id, 'the first question', '', { 'idempotency-key': 'order-42' });
     if (name === 'cancelQueued' || name === 'tooManyPending') {
       await sim({ latencyMs: 60_000 }); // the next turn holds the session while the one behind it waits in the mailbox
@@ -74,19 +81,19 @@ describe('every documented example exchange against a running stack', () => {
       const queued = await submit(session.id, 'this one waits');
       expect(queued.status).toBe('queued');
       await sim({ latencyMs: 0 });
-      return { sessionId: session.id, turnId: queued.turnId };
+      return { sessionId: session.id, turnId: queued.turnId, ...user };
     }
-    return { sessionId: session.id, turnId: first.turnId };
+    return { sessionId: session.id, turnId: first.turnId, ...user };
   }
 
-  function request(x: Exchange, ids: { sessionId: string; turnId: string }): { url: string; init: RequestInit; key: string | null } {
+  function request(x: Exchange, ids: Ids): { url: string; init: RequestInit; key: string | null } {
     let url = x.path;
     const query = new URLSearchParams();
     const headers: Record<string, string> = {};
     for (const p of (x.op.parameters ?? []).map((p: any) => deref(doc, p))) {
       const example = p.examples?.[x.name]?.value;
       if (p.in === 'path') {
-        const live = p.name === 'sessionId' ? ids.sessionId : p.name === 'turnId' ? ids.turnId : p.schema.enum?.[0];
+        const live = ({ sessionId: ids.sessionId, turnId: ids.turnId, userId: ids.userId, memoryId: ids.memoryId } as Record<string, string>)[p.name] ?? p.schema.enum?.[0];
         url = url.replace(`{${p.name}}`, encodeURIComponent(example ?? live ?? (Object.values(p.examples ?? {})[0] as any)?.value));
       } else if (example !== undefined) {
         (p.in === 'query' ? (k: string, v: string) => query.set(k, v) : (k: string, v: string) => { headers[k] = v; })(p.name, String(example));
@@ -148,5 +155,6 @@ describe('every documented example exchange against a running stack', () => {
     if (['200', '201', '202'].includes(x.status) && x.op.responses[x.status].headers?.Location) expect(r.headers.get('location')).toMatch(/^\/v1\//);
     if (x.status === '429' || x.status === '503') expect(r.headers.get('retry-after')).toMatch(/^\d+$/);
     await api(`/v1/sessions/${ids.sessionId}`, { method: 'DELETE' });
+    await api(`/v1/users/${ids.userId}/memories`, { method: 'DELETE' });
   }, 60_000);
 });

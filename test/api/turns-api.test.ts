@@ -2,7 +2,7 @@ import { createRedis } from '#libs/redis';
 import { sessionKeys } from '#libs/session';
 import { client } from '../http-client';
 import { startStack, type Stack } from '../start-stack';
-import { simConfig, until } from '../support';
+import { simConfig, simRequests, until } from '../support';
 
 const isProblem = (r: { status: number; headers: Headers; json: any }) =>
   (r.headers.get('content-type') ?? '').includes('application/problem+json') && r.json?.status === r.status;
@@ -28,7 +28,7 @@ describe('turns API', () => {
   }, 180_000);
   const redis = createRedis(process.env.REDIS_URL!, 'worker');
   afterAll(async () => { redis.disconnect(); await stack?.stop(); });
-  afterEach(async () => { await simConfig(stack, { latencyMs: 0 }); });
+  afterEach(async () => { await simConfig(stack, { latencyMs: 0, failRate: 0 }); });
 
   it('accepts a turn with 202, Location and the queued Turn, then completes it', async () => {
     const s = await api.session();
@@ -185,28 +185,62 @@ describe('turns API', () => {
   });
 
   it('replays an ended turn from its record once its event list is gone, with and without Last-Event-ID', async () => {
-    const dropEvents = (turn: { sessionId: string; seq: number }) => redis.del(sessionKeys(stack.namespace, 1, turn.sessionId).eventPrefix + turn.seq);
+    const keys = (turn: { sessionId: string }) => sessionKeys(stack.namespace, 1, turn.sessionId);
+    const dropEvents = (turn: { sessionId: string; seq: number }) => redis.del(keys(turn).eventPrefix + turn.seq);
+    const deltaLengths = (turn: { sessionId: string; seq: number }) => redis.hget(keys(turn).scriptKeys[2], `${turn.seq}:dl`);
     const s = await api.session();
+    // A completed first attempt whose deltas were its reply: the commit itself keeps their lengths (':dl')
+    // and deletes the list, so every later reader gets the stream rebuilt from the record.
     const t = await api.submit(s.id, 'Tell me about queues.', '?wait=30');
     expect(t.json.status).toBe('completed');
-    expect(await dropEvents(t.json)).toBe(1);
+    const dl = await deltaLengths(t.json);
+    expect(dl).toMatch(/^d\d+(,\d+)*$/);
+    expect(await dropEvents(t.json)).toBe(0); // already gone
+    const lengths = dl!.slice(1).split(',').map(Number);
+    const n = lengths.length;
     const url = `${stack.baseUrl}/v1/turns/${t.json.turnId}/events`;
     const replay = await readSse(url);
+    // the deltas the turn streamed, one event each: cut from its reply at the kept lengths
     expect(replay.map((e) => [e.id, e.event, e.data.stage])).toEqual([
+      [1, 'status', null], [2, 'status', 'intent'], [3, 'status', 'response'],
+      ...lengths.map((_, i) => [4 + i, 'delta', undefined]), [4 + n, 'done', null],
+    ]);
+    expect(replay.slice(3, 3 + n).map((e) => e.data.text.length)).toEqual(lengths);
+    expect(replay.slice(3, 3 + n).map((e) => e.data.text).join('')).toBe(t.json.response);
+    expect(replay[3 + n].data).toEqual(t.json);
+    expect(await readSse(url, 3)).toEqual(replay.slice(3));
+    expect(await readSse(url, 4)).toEqual(replay.slice(4));
+
+    // A retried attempt keeps its list (it holds the failed attempt's events too) and no ':dl'; once that
+    // list is dropped (a session kept forever drops it a day later) the record alone gives one delta.
+    const since = Date.now();
+    await simConfig(stack, { failRate: 1 });
+    const r = (await api.submit(s.id, 'hello')).json;
+    await until('its first response attempt to fail', async () => (await simRequests(stack)).some((q) =>
+      q.kind === 'chat' && q.outcome === 'failed' && Date.parse(q.at) >= since && q.messages.at(-1)?.content === 'hello'));
+    await simConfig(stack, { failRate: 0 });
+    const retried = await api.waitTurn(r.turnId, 30_000);
+    expect(retried.status).toBe('completed');
+    expect(await deltaLengths(retried)).toBeNull();
+    expect(await dropEvents(retried)).toBe(1);
+    const retriedUrl = `${stack.baseUrl}/v1/turns/${retried.turnId}/events`;
+    const rebuilt = await readSse(retriedUrl);
+    expect(rebuilt.map((e) => [e.id, e.event, e.data.stage])).toEqual([
       [1, 'status', null], [2, 'status', 'intent'], [3, 'status', 'response'], [4, 'delta', undefined], [5, 'done', null],
     ]);
-    expect(replay[3].data.text).toBe(t.json.response);
-    expect(replay[4].data).toEqual(t.json);
-    expect((await readSse(url, 3)).map((e) => [e.id, e.event])).toEqual([[4, 'delta'], [5, 'done']]);
+    expect(rebuilt[3].data.text).toBe(retried.response);
+    expect(rebuilt[4].data).toEqual(retried);
+    expect((await readSse(retriedUrl, 4)).map((e) => [e.id, e.event])).toEqual([[5, 'done']]);
 
+    // a cancelled turn keeps its list too; dropped, its record says it never started
     await simConfig(stack, { latencyMs: 1500 });
     await api.submit(s.id, 'first');
     const b = await api.submit(s.id, 'second');
     expect((await api.http('DELETE', `/v1/turns/${b.json.turnId}`)).status).toBe(200);
-    await dropEvents(b.json);
+    expect(await dropEvents(b.json)).toBe(1);
     const cancelled = await readSse(`${stack.baseUrl}/v1/turns/${b.json.turnId}/events`);
     expect(cancelled.map((e) => [e.id, e.event, e.data.status])).toEqual([[1, 'status', 'queued'], [2, 'done', 'cancelled']]);
-  });
+  }, 60_000);
 
   it('answers 404 for unknown and malformed turn ids', async () => {
     for (const id of ['nope', 'trn_AAAAAAAAAAAAAAAAAAAA_1', `trn_${'A'.repeat(20)}_0`, 'x'.repeat(3000)]) {

@@ -168,6 +168,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/playground/fonts/{file}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Playground font slice
+         * @description Noto Sans KR (weights 400 and 700), self-hosted so the page shows Hangul offline and on a system without a Korean font. The style sheet's @font-face rules name these WOFF2 slices, each covering a unicode-range. Cached for a day.
+         */
+        get: operations["playgroundFont"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/readyz": {
         parameters: {
             query?: never;
@@ -1140,6 +1160,38 @@ export interface operations {
             };
         };
     };
+    playgroundFont: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description A file named by /playground/app.css. */
+                file: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The font slice. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "font/woff2": string;
+                };
+            };
+            /** @description Not a file the style sheet names. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
     readiness: {
         parameters: {
             query?: never;
@@ -1732,7 +1784,7 @@ export interface operations {
                     "application/json": components["schemas"]["Memory"];
                 };
             };
-            /** @description A bad body. */
+            /** @description A bad body; nothing is stored. */
             400: {
                 headers: {
                     [name: string]: unknown;

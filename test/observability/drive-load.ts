@@ -27,7 +27,7 @@ const keywordTurns = [
 ];
 export const classifierTurns = [
   'The lighthouse keeper counted seventeen ships passing before the fog rolled over the northern cliffs.',
-  'Marmalade, orange peel and a slow afternoon by the canal with the old radio playing jazz standards.',
+  'Marmalade, orange peel and a quiet afternoon by the canal with the old radio playing jazz standards.',
 ];
 
 export interface LoadResult {

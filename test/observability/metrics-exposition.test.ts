@@ -1,5 +1,6 @@
 import { createMetrics } from '#libs/metrics';
 import { itWithTool, metricsLintProblems } from '../deploy/find-tool';
+import { client } from '../http-client';
 import { startStack, type ServiceName, type Stack } from '../start-stack';
 import { driveLoad, observabilityEnv, type LoadResult } from './drive-load';
 
@@ -65,8 +66,24 @@ describe('/metrics of every service after a few turns', () => {
 
   beforeAll(async () => {
     stack = await startStack({ env: observabilityEnv, workers: { 'memory-worker': 1 } });
-    load = await driveLoad(stack, { sessions: 3, turnsPerSession: 5, spreadMs: 0 });
+    const sessions = 3;
+    load = await driveLoad(stack, { sessions, turnsPerSession: 5, spreadMs: 0 });
     const url = (s: Service) => (s === 'gateway' ? `${stack.baseUrl}/metrics` : `http://127.0.0.1:${stack.of(s)[0].metricsPort}/metrics`);
+    // A memory job runs only once its turn has committed, and the load sends each session's next turn
+    // at once, so the load's own later turns can all be answered before the memory they could recall is
+    // stored. Once the memory worker has stored some, each load user asks one more turn: its prompt
+    // carries the user's memories, which the response worker counts as memory tokens.
+    for (const end = Date.now() + 60_000; ;) {
+      if (recorded(parse(await (await fetch(url('memory-worker'))).text()), 'turnq_memory_changes_total') || Date.now() > end) break;
+      await new Promise((r) => setTimeout(r, 200));
+    }
+    const api = client(stack.baseUrl);
+    for (let s = 0; s < sessions; s++) {
+      const { id } = await api.session({ systemPrompt: 'You are a concise tutor.', userId: `load-user-${s}` });
+      const t = await api.submit(id, '제 이름이 뭐였죠? 기억하시나요?', '?wait=30');
+      const ended = t.status === 200 ? t.json : await api.waitTurn(t.json.turnId);
+      load.statuses.push(ended.status);
+    }
     // Summary and memory jobs run after the turn that queued them has answered; wait for each to be
     // counted, the summary both as a summarization and (a moment later, when BullMQ reports the job
     // done) as a finished job, and the memory as an extraction and as memory tokens in a later prompt.

@@ -1,4 +1,5 @@
 import { join } from 'node:path';
+import { classifyByKeywords, DEFAULT_KEYWORD_THRESHOLD, loadIntentTables } from '#libs/intent';
 import { findTool } from '../deploy/find-tool';
 import { baseNamespace, baseObjects, pendingWorkQueries } from '../deploy/k8s-objects';
 import { dashboardPanelExpressions, repoRoot, ruleFiles, rulesOf } from '../deploy/promql-expressions';
@@ -109,6 +110,9 @@ describeWithPrometheus('dashboards, recording rules and KEDA queries on a real P
       const res = await prom.query(kedaQueries.find((q) => q.worker === worker)!.expr);
       return Number((res.data?.result as Vector[] | undefined)?.[0]?.value[1]);
     };
+    // every one of them must need the LLM: a turn the keywords decide never waits in the intent stage
+    const tables = loadIntentTables();
+    expect(classifierTurns.map((t) => classifyByKeywords(t, tables, DEFAULT_KEYWORD_THRESHOLD))).toEqual(classifierTurns.map(() => null));
     const api = client(stack.baseUrl);
     const n = 4;
     // 4 s per LLM call: each turn (no keyword matches it) is held by the classifier, then by the reply.

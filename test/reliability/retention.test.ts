@@ -29,7 +29,9 @@ describe.each([
 
   beforeAll(async () => {
     stack = await startStack({
-      workers: { 'intent-worker': 1, 'response-worker': 1, 'summary-worker': 0 },
+      // memory is on (the default), so a turn of a session with a user adds a memory job: without its
+      // worker that job would wait forever, a record of the session's turn that no retention can touch
+      workers: { 'intent-worker': 1, 'response-worker': 1, 'summary-worker': 0, 'memory-worker': 1 },
       env: { LLM_SIM_LATENCY_MS: '0', LLM_SIM_TOKENS_PER_SECOND: '0', TURNQ_JOB_ATTEMPTS: '1', TURNQ_SESSION_TTL_SECONDS: ttl },
     });
     api = client(stack.baseUrl);
@@ -139,8 +141,10 @@ describe.each([
     expect((await scan()).length).toBeGreaterThan(5);
 
     await until('the session to expire', async () => (await api.http('GET', `/v1/sessions/${s.id}`)).status === 404, 15_000, 250);
-    // completed jobs were removed as they completed, so nothing of the session is left at all
-    await until('its keys to be gone', async () => (await scan()).length === 0, 5_000, 100);
+    // completed jobs were removed as they completed — the turns' memory jobs too, run by the memory
+    // worker (the memories they wrote are the user's, under keys that name the user, not the session) —
+    // so nothing of the session is left at all
+    await until('its keys to be gone', async () => (await scan()).length === 0, 15_000, 100);
     expect(await redis.zscore(`${partitionTag(stack.namespace, 0)}:inflight`, s.id)).toBeNull();
   }, 60_000);
 });

@@ -1,6 +1,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { join } from 'node:path';
 import { freePort } from '../../libs/redis/spawn-redis';
+import { isFree } from '../../scripts/pick-ports';
 import { client } from '../http-client';
 
 const START = join(__dirname, '..', '..', 'dist', 'scripts', 'start.js');
@@ -51,10 +52,10 @@ describe('npm start, twice on one machine and one Redis', () => {
     b = await npmStart({ PORT: String(portB), TURNQ_NAMESPACE: 'start-b' });
     const urls = (s: Started) => [...s.banner.matchAll(/^\s+(\S+)\s+(http:\/\/127\.0\.0\.1:\d+\/metrics)$/gm)].map((m) => ({ service: m[1], url: m[2] }));
     const [ma, mb] = [urls(a), urls(b)];
-    expect(ma.map((m) => m.service)).toEqual(['gateway', 'intent-worker', 'response-worker', 'summary-worker']);
+    expect(ma.map((m) => m.service)).toEqual(['gateway', 'intent-worker', 'response-worker', 'summary-worker', 'memory-worker']);
     expect(mb.map((m) => m.service)).toEqual(ma.map((m) => m.service));
     // no port twice across both stacks, and each answers with its own service's metrics
-    expect(new Set([...ma, ...mb].map((m) => m.url)).size).toBe(8);
+    expect(new Set([...ma, ...mb].map((m) => m.url)).size).toBe(10);
     for (const m of [...ma, ...mb]) {
       const text = await (await fetch(m.url)).text();
       expect(text).toContain(`service="${m.service}"`);
@@ -84,10 +85,12 @@ describe('npm start, twice on one machine and one Redis', () => {
     expect(await stop(b)).toBe(0);
   }, 240_000);
 
-  it('gives the workers METRICS_PORT, +1 and +2 when METRICS_PORT is set, instead of one port to all three', async () => {
-    const base = await freePort();
+  it('gives the workers METRICS_PORT, +1, +2 and +3 when METRICS_PORT is set, instead of one port to all of them', async () => {
+    // four free ports in a row: a free base alone says nothing of base+1..3
+    let base = await freePort();
+    while (!(await Promise.all([1, 2, 3].map((i) => isFree(base + i)))).every(Boolean)) base = await freePort();
     a = await npmStart({ PORT: String(await freePort()), TURNQ_NAMESPACE: 'start-c', METRICS_PORT: String(base), LLM_SIM_PORT: '0' });
-    for (const [i, service] of ['intent-worker', 'response-worker', 'summary-worker'].entries()) {
+    for (const [i, service] of ['intent-worker', 'response-worker', 'summary-worker', 'memory-worker'].entries()) {
       expect(a.banner).toMatch(new RegExp(`${service}\\s+http://127\\.0\\.0\\.1:${base + i}/metrics`));
       expect(await (await fetch(`http://127.0.0.1:${base + i}/metrics`)).text()).toContain(`service="${service}"`);
     }

@@ -43,6 +43,27 @@ export const messagePage = {
   nextBefore: null,
 };
 
+/** Memories of user-42, added by hand (sourceTurnId null) and extracted from a turn. */
+export const memoryIds = { korean: `mem_${R}`, english: `mem_${R.split('').reverse().join('')}`, unknownMemory: 'mem_0000000000000000000a' };
+
+export const koreanMemory = {
+  id: memoryIds.korean, userId: 'user-42', text: '매운 음식을 잘 못 먹는다.', kind: 'preference',
+  createdAt: at(20), updatedAt: at(20), sourceTurnId: null, supersedes: [],
+};
+
+export const englishMemory = {
+  id: memoryIds.english, userId: 'user-42', text: 'Works night shifts as a nurse.', kind: 'profile',
+  createdAt: at(21), updatedAt: at(21), sourceTurnId: null, supersedes: [],
+};
+
+export const memoryPage = {
+  memories: [
+    englishMemory,
+    { ...koreanMemory, text: '부산에 산다.', kind: 'fact', sourceTurnId: ids.turn, updatedAt: at(22), supersedes: [{ text: '서울에 산다.', until: at(22) }] },
+  ],
+  nextBefore: null,
+};
+
 export const problem = (status: number, title: string, detail: string) => ({ type: 'about:blank', title, status, detail });
 
 export const sseStream = [

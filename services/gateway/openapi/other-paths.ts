@@ -99,6 +99,22 @@ export const operationPaths: Json = {
   '/': page('playground', 'Web playground', 'A chat page for trying turnq in a browser; the key typed into it stays in the tab.'),
   '/playground/app.js': page('playgroundScript', 'Playground script', 'The playground\'s script.', 'text/javascript'),
   '/playground/app.css': page('playgroundStyle', 'Playground style', 'The playground\'s style sheet.', 'text/css'),
+  '/playground/fonts/{file}': {
+    get: {
+      operationId: 'playgroundFont', tags: ['Pages'], summary: 'Playground font slice',
+      description: 'Noto Sans KR (weights 400 and 700), self-hosted so the page shows Hangul offline and on a system without a Korean font. '
+        + 'The style sheet\'s @font-face rules name these WOFF2 slices, each covering a unicode-range. Cached for a day.',
+      security: noAuth,
+      parameters: [{
+        name: 'file', in: 'path', required: true, description: 'A file named by /playground/app.css.',
+        schema: { type: 'string' }, examples: exampleMap({ font: 'noto-sans-kr-0-400-normal.woff2', unknownFont: 'comic-sans.woff2' }),
+      }],
+      responses: {
+        200: { description: 'The font slice.', content: { 'font/woff2': { schema: { type: 'string', format: 'binary' } } } },
+        404: { description: 'Not a file the style sheet names.', ...json('Problem', { unknownFont: ex.problem(404, 'Not Found', 'path: no font file "comic-sans.woff2"') }, 'application/problem+json') },
+      },
+    },
+  },
   '/admin/queues': {
     get: {
       operationId: 'queueBoard', tags: ['Operations'], summary: 'Queue board (bull-board, read-only)',

@@ -32,16 +32,32 @@ export const nativePaths: Json = {
     get: {
       operationId: 'listMemories', tags: ['Memory'], summary: "Page through a user's long-term memories",
       description: 'Newest first. The user is this userId within the caller\'s tenant: another tenant\'s same userId is another user.',
-      parameters: [USER_ID, { name: 'limit', in: 'query', required: false, schema: { type: 'integer', minimum: 1, maximum: 200, default: 50 } },
+      parameters: [USER_ID, { name: 'limit', in: 'query', required: false, schema: { type: 'integer', minimum: 1, maximum: 200, default: 50 }, examples: exampleMap({ page: 20, limitNotANumber: 'abc' }) },
         { name: 'before', in: 'query', required: false, schema: { type: 'string' }, description: "A page's `nextBefore`." }],
-      responses: { 200: { description: 'One page.', ...json('MemoryPage') }, 400: problems('`limit` not an integer 1–200, or `before` not a memory of this user.', {}), ...common },
+      responses: {
+        200: { description: 'One page.', ...json('MemoryPage', { page: ex.memoryPage }) },
+        400: problems('`limit` not an integer 1–200, or `before` not a memory of this user.', { limitNotANumber: bad('query.limit: expected an integer from 1 to 200, got "abc"') }),
+        ...common,
+      },
     },
     post: {
       operationId: 'addMemory', tags: ['Memory'], summary: 'Add a memory by hand',
       description: 'Embedded with TURNQ_EMBEDDING_MODEL and stored; beyond TURNQ_MEMORY_MAX_PER_USER the least recently used memory goes. 503 while the embedding model cannot be reached.',
       parameters: [USER_ID],
-      requestBody: { required: true, ...json('AddMemoryRequest') },
-      responses: { 201: { description: 'The new Memory.', headers: location, ...json('Memory') }, 400: problems('A bad body.', {}), ...withBody, ...common },
+      requestBody: { required: true, ...json('AddMemoryRequest', {
+        korean: { text: ex.koreanMemory.text, kind: 'preference' },
+        english: { text: ex.englishMemory.text, kind: 'profile' },
+        unknownKind: { text: 'Plays the piano.', kind: 'hobby' },
+        blankText: { text: '' },
+      }) },
+      responses: {
+        201: { description: 'The new Memory.', headers: location, ...json('Memory', { korean: ex.koreanMemory, english: ex.englishMemory }) },
+        400: problems('A bad body; nothing is stored.', {
+          unknownKind: bad('body.kind: expected one of profile, preference, fact, got "hobby"'),
+          blankText: bad('body.text: must be 1-2000 characters'),
+        }),
+        ...withBody, ...common,
+      },
     },
     delete: {
       operationId: 'deleteAllMemories', tags: ['Memory'], summary: "Forget everything about a user",
@@ -53,8 +69,12 @@ export const nativePaths: Json = {
   '/v1/users/{userId}/memories/{memoryId}': {
     delete: {
       operationId: 'deleteMemory', tags: ['Memory'], summary: 'Delete one memory',
-      parameters: [USER_ID, { name: 'memoryId', in: 'path', required: true, schema: { type: 'string' } }],
-      responses: { 204: { description: 'Deleted.' }, 404: problems('No such memory of this user.', {}), ...common },
+      parameters: [USER_ID, { name: 'memoryId', in: 'path', required: true, schema: { type: 'string' }, examples: exampleMap({ unknownMemory: ex.memoryIds.unknownMemory }) }],
+      responses: {
+        204: { description: 'Deleted.' },
+        404: problems('No such memory of this user.', { unknownMemory: ex.problem(404, 'Not Found', `memoryId: no memory "${ex.memoryIds.unknownMemory}"`) }),
+        ...common,
+      },
     },
   },
   '/v1/sessions': {
