@@ -136,6 +136,9 @@ function startNode(n: Pick<ClusterNodeProcess, 'port' | 'busPort' | 'dir'>): Chi
     '--port', String(n.port), '--bind', '127.0.0.1', '--dir', n.dir,
     '--cluster-enabled', 'yes', '--cluster-config-file', 'nodes.conf', '--cluster-node-timeout', String(NODE_TIMEOUT_MS),
     '--cluster-port', String(n.busPort),
+    // a node learns its own address only from a peer's MEET: a 1-master cluster would list its slots
+    // under an empty host in CLUSTER SLOTS, and ioredis would wait for a connection to "" for ever
+    '--cluster-announce-ip', '127.0.0.1',
     '--appendonly', 'yes', '--appendfsync', 'everysec', '--save', '', '--maxmemory-policy', 'noeviction',
   ], { stdio: 'ignore' });
 }
