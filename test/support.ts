@@ -29,7 +29,7 @@ export async function until<T>(what: string, probe: () => Promise<T | null | und
   }
 }
 
-export async function simConfig(stack: Stack, knobs: Record<string, number>): Promise<void> {
+export async function simConfig(stack: Stack, knobs: Record<string, number | string[]>): Promise<void> {
   const r = await fetch(`${stack.simUrl}/_sim/config`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(knobs) });
   if (!r.ok) throw new Error(`sim config: ${r.status} ${await r.text()}`);
 }

@@ -6,6 +6,10 @@
  * 'ver' in the meta hash rises with every change of content and never goes back, not even across a
  * delete-all (it is at least the clock in ms): a reader holding a copy at ver v asks only for what was
  * written after v (SNAPSHOT), and a writer can tell that what it decided on is still current (APPLY).
+ * 'gen' in the meta hash names the user's memory since its last delete-all (the server clock in µs when
+ * a memory job first found it, a string: it is compared, never computed with). A delete-all removes it
+ * with everything else, so any later job finds another: a job that started before the delete holds the
+ * old one, and APPLY refuses it ('erased') without leaving any trace of the erased user behind.
  */
 const PRELUDE = `
 local function now_ms()
@@ -54,16 +58,21 @@ return redis.call('HGET', KEYS[2], ARGV[1])
 `;
 
 /**
- * Lease for one memory job. ARGV: 1 token, 2 turn id, 3 lease ms. 'applied' when the turn's extraction
- * is already in (a retry has nothing to do); 'busy' while another job of this user holds the lease;
- * else 'ok' (taken, or renewed by its holder).
+ * Lease for one memory job. ARGV: 1 token, 2 turn id, 3 lease ms, 4 the generation an earlier run of the
+ * job started in ('' on its first run). {'applied'} when the turn's extraction is already in (a retry has
+ * nothing to do); {'busy'} while another job of this user holds the lease; {'erased'} when the job's
+ * generation was deleted meanwhile (nothing is written then, so no key of the user comes back); else
+ * {'ok', gen} (taken, or renewed by its holder), gen being the user's generation, begun now when none.
  */
 export const ACQUIRE = `
-if redis.call('ZSCORE', KEYS[6], ARGV[2]) then return 'applied' end
+if redis.call('ZSCORE', KEYS[6], ARGV[2]) then return {'applied'} end
 local cur = redis.call('GET', KEYS[7])
-if cur and cur ~= ARGV[1] then return 'busy' end
+if cur and cur ~= ARGV[1] then return {'busy'} end
+if ARGV[4] ~= '' and redis.call('HGET', KEYS[1], 'gen') ~= ARGV[4] then return {'erased'} end
+local t = redis.call('TIME')
+redis.call('HSETNX', KEYS[1], 'gen', t[1] .. string.format('%06d', tonumber(t[2])))
 redis.call('SET', KEYS[7], ARGV[1], 'PX', tonumber(ARGV[3]))
-return 'ok'
+return {'ok', redis.call('HGET', KEYS[1], 'gen')}
 `;
 
 /** Gives the lease back, only when `ARGV[1]` still holds it. */
@@ -75,14 +84,18 @@ return 1
 /**
  * A turn's extraction, applied exactly once. ARGV: 1 lease token, 2 turn id, 3 ver the decision was
  * made on, 4 max per user, 5 ops JSON [{o 'a'|'u', id, t, k}], 6 ids of memories placed in the turn's
- * prompt (JSON), 7 how long applied-turn marks are kept (ms), 8.. one vector per op.
- * Fenced three ways: the lease must still be this job's (a job whose lease ran out is a zombie: it may
- * not write); the turn must not be applied yet (the mark is written here, with the changes); and the
- * memories must be as they were read (ver), or the decision is redone on fresh data ('stale').
+ * prompt (JSON), 7 how long applied-turn marks are kept (ms), 8 the generation the job started in
+ * (ACQUIRE), 9.. one vector per op.
+ * Fenced four ways: the user's memory must not have been deleted since the job started (gen; a job that
+ * read the conversation before a delete-all never writes after it: 'erased'); the lease must still be
+ * this job's (a job whose lease ran out is a zombie: it may not write); the turn must not be applied
+ * yet (the mark is written here, with the changes); and the memories must be as they were read (ver),
+ * or the decision is redone on fresh data ('stale').
  * An update keeps the text it replaces in 'sup', with when it stopped being true.
- * Returns {'ok', added, updated, evicted} | {'lost'} | {'dup'} | {'stale'}.
+ * Returns {'ok', added, updated, evicted} | {'erased'} | {'lost'} | {'dup'} | {'stale'}.
  */
 export const APPLY = `${PRELUDE}
+if redis.call('HGET', KEYS[1], 'gen') ~= ARGV[8] then return {'erased'} end
 if redis.call('GET', KEYS[7]) ~= ARGV[1] then return {'lost'} end
 if redis.call('ZSCORE', KEYS[6], ARGV[2]) then
   redis.call('DEL', KEYS[7])
@@ -93,7 +106,7 @@ local now = now_ms()
 local ver = next_ver(now)
 local added, updated = 0, 0
 for i, op in ipairs(cjson.decode(ARGV[5])) do
-  local vec = ARGV[7 + i]
+  local vec = ARGV[8 + i]
   local raw = op.o == 'u' and redis.call('HGET', KEYS[2], op.id)
   if raw then
     local rec = cjson.decode(raw)

@@ -1,8 +1,12 @@
 import { createRedis } from '#libs/redis';
-import { createMemoryStore, normalized, rankMemories, type MemoryStore } from './index';
+import { createMemoryStore, normalized, rankMemories, type AcquireResult, type MemoryStore } from './index';
 
 const DIMS = 8;
 const vec = (...xs: number[]) => normalized(Array.from({ length: DIMS }, (_, i) => xs[i] ?? 0));
+const genOf = (r: AcquireResult): string => {
+  if (r.kind !== 'ok') throw new Error(`lease not taken: ${r.kind}`);
+  return r.gen;
+};
 
 describe('memory store (real Redis)', () => {
   const redis = createRedis(process.env.REDIS_URL!, 'worker');
@@ -41,29 +45,30 @@ describe('memory store (real Redis)', () => {
 
   it('applies a turn exactly once, fenced on the lease and the version read', async () => {
     const before = await store.snapshot('t1', 'carol');
-    expect(await store.acquire('t1', 'carol', { token: 'job-a', turnId: 'trn_x_1', ms: 10_000 })).toBe('ok');
+    const gen = genOf(await store.acquire('t1', 'carol', { token: 'job-a', turnId: 'trn_x_1', ms: 10_000 }));
     // another job of the same user waits while the lease is held
-    expect(await store.acquire('t1', 'carol', { token: 'job-b', turnId: 'trn_x_2', ms: 10_000 })).toBe('busy');
+    expect(await store.acquire('t1', 'carol', { token: 'job-b', turnId: 'trn_x_2', ms: 10_000 })).toEqual({ kind: 'busy' });
     const ops = [{ op: 'add' as const, text: 'name is Carol', kind: 'profile' as const, vector: vec(1) }];
-    expect(await store.apply('t1', 'carol', { token: 'job-b', turnId: 'trn_x_1', ver: before.ver, ops, used: [] })).toEqual({ kind: 'lost' });
-    expect(await store.apply('t1', 'carol', { token: 'job-a', turnId: 'trn_x_1', ver: before.ver, ops, used: [] }))
+    expect(await store.apply('t1', 'carol', { token: 'job-b', turnId: 'trn_x_1', gen, ver: before.ver, ops, used: [] })).toEqual({ kind: 'lost' });
+    expect(await store.apply('t1', 'carol', { token: 'job-a', turnId: 'trn_x_1', gen, ver: before.ver, ops, used: [] }))
       .toEqual({ kind: 'ok', added: 1, updated: 0, evicted: 0 });
     // a retry of the same turn: nothing to do, and the lease was given back
-    expect(await store.acquire('t1', 'carol', { token: 'job-a2', turnId: 'trn_x_1', ms: 10_000 })).toBe('applied');
-    expect(await store.acquire('t1', 'carol', { token: 'job-a2', turnId: 'trn_x_2', ms: 10_000 })).toBe('ok');
-    expect(await store.apply('t1', 'carol', { token: 'job-a2', turnId: 'trn_x_2', ver: before.ver, ops, used: [] })).toEqual({ kind: 'stale' });
+    expect(await store.acquire('t1', 'carol', { token: 'job-a2', turnId: 'trn_x_1', ms: 10_000 })).toEqual({ kind: 'applied' });
+    // the same generation while nothing was deleted
+    expect(await store.acquire('t1', 'carol', { token: 'job-a2', turnId: 'trn_x_2', ms: 10_000 })).toEqual({ kind: 'ok', gen });
+    expect(await store.apply('t1', 'carol', { token: 'job-a2', turnId: 'trn_x_2', gen, ver: before.ver, ops, used: [] })).toEqual({ kind: 'stale' });
     const snap = await store.snapshot('t1', 'carol');
     expect(snap.memories.map((m) => m.text)).toEqual(['name is Carol']);
   });
 
   it('an update supersedes the old text and keeps it with when it ended', async () => {
-    await store.acquire('t1', 'dave', { token: 'j1', turnId: 'trn_d_1', ms: 10_000 });
+    let gen = genOf(await store.acquire('t1', 'dave', { token: 'j1', turnId: 'trn_d_1', ms: 10_000 }));
     let snap = await store.snapshot('t1', 'dave');
-    await store.apply('t1', 'dave', { token: 'j1', turnId: 'trn_d_1', ver: snap.ver, ops: [{ op: 'add', text: 'vegetarian', kind: 'preference', vector: vec(1, 1) }], used: [] });
+    await store.apply('t1', 'dave', { token: 'j1', turnId: 'trn_d_1', gen, ver: snap.ver, ops: [{ op: 'add', text: 'vegetarian', kind: 'preference', vector: vec(1, 1) }], used: [] });
     snap = await store.snapshot('t1', 'dave');
     const id = snap.memories[0].id;
-    await store.acquire('t1', 'dave', { token: 'j2', turnId: 'trn_d_2', ms: 10_000 });
-    expect(await store.apply('t1', 'dave', { token: 'j2', turnId: 'trn_d_2', ver: snap.ver, ops: [{ op: 'update', id, text: 'eats meat again', kind: 'preference', vector: vec(1, 0, 1) }], used: [] }))
+    gen = genOf(await store.acquire('t1', 'dave', { token: 'j2', turnId: 'trn_d_2', ms: 10_000 }));
+    expect(await store.apply('t1', 'dave', { token: 'j2', turnId: 'trn_d_2', gen, ver: snap.ver, ops: [{ op: 'update', id, text: 'eats meat again', kind: 'preference', vector: vec(1, 0, 1) }], used: [] }))
       .toMatchObject({ kind: 'ok', added: 0, updated: 1 });
     const list = await store.list('t1', 'dave', { limit: 10 });
     if (list === 'bad_before') throw new Error('bad');
@@ -77,9 +82,9 @@ describe('memory store (real Redis)', () => {
     const m2 = await store.add('t1', 'erin', { text: 'two', kind: 'fact', vector: vec(0, 1) });
     const m3 = await store.add('t1', 'erin', { text: 'three', kind: 'fact', vector: vec(0, 0, 1) });
     // m1 is placed in a prompt (the turn's memory job reports it used), so m2 is now the least recently used
-    await store.acquire('t1', 'erin', { token: 'j', turnId: 'trn_e_1', ms: 10_000 });
+    const gen = genOf(await store.acquire('t1', 'erin', { token: 'j', turnId: 'trn_e_1', ms: 10_000 }));
     const snap = await store.snapshot('t1', 'erin');
-    await store.apply('t1', 'erin', { token: 'j', turnId: 'trn_e_1', ver: snap.ver, ops: [], used: [m1.id] });
+    await store.apply('t1', 'erin', { token: 'j', turnId: 'trn_e_1', gen, ver: snap.ver, ops: [], used: [m1.id] });
     const m4 = await store.add('t1', 'erin', { text: 'four', kind: 'fact', vector: vec(0, 0, 0, 1) });
     const ids = (await store.snapshot('t1', 'erin')).memories.map((m) => m.id).sort();
     expect(ids).toEqual([m1.id, m3.id, m4.id].sort());
@@ -96,6 +101,32 @@ describe('memory store (real Redis)', () => {
     expect(await redis.exists(...keys)).toBeGreaterThan(0);
     await store.removeAll('t1', 'frank');
     expect(await redis.exists(...keys)).toBe(0);
+  });
+
+  it('a job that started before a delete-all never writes after it, not even when it runs again', async () => {
+    await store.add('t1', 'hana', { text: 'lives in Busan', kind: 'profile', vector: vec(1) });
+    const gen = genOf(await store.acquire('t1', 'hana', { token: 'j', turnId: 'trn_h_1', ms: 10_000 }));
+    const snap = await store.snapshot('t1', 'hana');
+    const ops = [{ op: 'add' as const, text: 'is allergic to peanuts', kind: 'fact' as const, vector: vec(0, 1) }];
+    await store.removeAll('t1', 'hana');
+    expect(await store.apply('t1', 'hana', { token: 'j', turnId: 'trn_h_1', gen, ver: snap.ver, ops, used: [] })).toEqual({ kind: 'erased' });
+    expect(await redis.exists(...store.keysOf('t1', 'hana'))).toBe(0);
+    // a run after a crash, knowing the generation it started in, is turned away and writes no key back
+    expect(await store.acquire('t1', 'hana', { token: 'j', turnId: 'trn_h_1', ms: 10_000, gen })).toEqual({ kind: 'erased' });
+    expect(await redis.exists(...store.keysOf('t1', 'hana'))).toBe(0);
+    // a job that starts after the delete begins a new generation
+    const again = genOf(await store.acquire('t1', 'hana', { token: 'k', turnId: 'trn_h_2', ms: 10_000 }));
+    expect(again).not.toBe(gen);
+    const fresh = await store.snapshot('t1', 'hana');
+    expect(await store.apply('t1', 'hana', { token: 'k', turnId: 'trn_h_2', gen, ver: fresh.ver, ops, used: [] })).toEqual({ kind: 'erased' });
+    expect(await store.apply('t1', 'hana', { token: 'k', turnId: 'trn_h_2', gen: again, ver: fresh.ver, ops: [], used: [] })).toMatchObject({ kind: 'ok' });
+    // a hand-added memory after the delete starts a memory without a generation: still not the old one
+    await store.removeAll('t1', 'hana');
+    await store.add('t1', 'hana', { text: 'likes tea', kind: 'preference', vector: vec(0, 0, 1) });
+    const third = await store.snapshot('t1', 'hana');
+    expect(await store.apply('t1', 'hana', { token: 'j', turnId: 'trn_h_1', gen, ver: third.ver, ops, used: [] })).toEqual({ kind: 'erased' });
+    expect(third.memories.map((m) => m.text)).toEqual(['likes tea']);
+    expect((await store.snapshot('t1', 'hana')).memories.map((m) => m.text)).toEqual(['likes tea']);
   });
 
   it('a reader holding a copy gets only what was written since, and never a stale copy', async () => {

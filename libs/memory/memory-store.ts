@@ -10,7 +10,9 @@ export interface MemoryStoreOptions { redis: Redis; namespace: string; partition
 
 export interface MemorySnapshot { ver: number; memories: StoredMemory[] }
 
-export type ApplyResult = { kind: 'ok'; added: number; updated: number; evicted: number } | { kind: 'lost' } | { kind: 'dup' } | { kind: 'stale' };
+export type ApplyResult = { kind: 'ok'; added: number; updated: number; evicted: number } | { kind: 'erased' } | { kind: 'lost' } | { kind: 'dup' } | { kind: 'stale' };
+
+export type AcquireResult = { kind: 'ok'; gen: string } | { kind: 'busy' } | { kind: 'applied' } | { kind: 'erased' };
 
 /** Applied-turn marks outlive any retry of a memory job (failed jobs are kept 7 days). */
 const APPLIED_KEPT_MS = 8 * 24 * 3600 * 1000;
@@ -91,19 +93,27 @@ export function createMemoryStore(opts: MemoryStoreOptions) {
       return { ver: Number(ver), memories };
     },
 
-    async acquire(tenant: string, userId: string, lease: { token: string; turnId: string; ms: number }): Promise<'ok' | 'busy' | 'applied'> {
-      return String(await call.acquire(...keys(tenant, userId), lease.token, lease.turnId, lease.ms)) as 'ok' | 'busy' | 'applied';
+    /**
+     * The lease, and the generation of the user's memory the job starts in; `gen`: the one an earlier
+     * run of the same job started in, if any (see ACQUIRE).
+     */
+    async acquire(tenant: string, userId: string, lease: { token: string; turnId: string; ms: number; gen?: string }): Promise<AcquireResult> {
+      const r = await call.acquire(...keys(tenant, userId), lease.token, lease.turnId, lease.ms, lease.gen ?? '') as Reply;
+      return r[0] === 'ok' ? { kind: 'ok', gen: String(r[1]) } : { kind: r[0] as 'busy' | 'applied' | 'erased' };
     },
 
     async release(tenant: string, userId: string, token: string): Promise<void> {
       await call.release(...keys(tenant, userId), token);
     },
 
-    /** One turn's changes, exactly once (see APPLY). `used`: memories placed in that turn's prompt. */
-    async apply(tenant: string, userId: string, a: { token: string; turnId: string; ver: number; ops: MemoryOp[]; used: string[] }): Promise<ApplyResult> {
+    /**
+     * One turn's changes, exactly once, and only into the generation `gen` the job started in (see
+     * APPLY). `used`: memories placed in that turn's prompt.
+     */
+    async apply(tenant: string, userId: string, a: { token: string; turnId: string; gen: string; ver: number; ops: MemoryOp[]; used: string[] }): Promise<ApplyResult> {
       const ops = a.ops.map((o) => (o.op === 'add' ? { o: 'a', id: newMemoryId(), t: o.text, k: o.kind } : { o: 'u', id: o.id, t: o.text, k: o.kind }));
       const r = await call.apply(...keys(tenant, userId), a.token, a.turnId, a.ver, maxPerUser, JSON.stringify(ops), JSON.stringify(a.used),
-        APPLIED_KEPT_MS, ...a.ops.map((o) => encodeVector(o.vector))) as Reply;
+        APPLIED_KEPT_MS, a.gen, ...a.ops.map((o) => encodeVector(o.vector))) as Reply;
       if (r[0] !== 'ok') return { kind: r[0] } as ApplyResult;
       return { kind: 'ok', added: Number(r[1]), updated: Number(r[2]), evicted: Number(r[3]) };
     },

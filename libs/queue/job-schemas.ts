@@ -23,6 +23,8 @@ export type SummaryJob = z.infer<typeof summaryJobSchema>;
 /**
  * One per turn of a session with a user and memory on. It lives in the USER's partition's queue (its
  * worker writes there). `used`: the memories placed in the turn's prompt, marked used when it applies.
+ * `gen`: written by the job's first run, the generation of the user's memory it started in; a later run
+ * keeps to it, so a delete-all in between is never undone (libs/memory/memory-scripts.ts, APPLY).
  */
 export const memoryJobSchema = z.object({
   tenant: z.string().min(1).max(64),
@@ -31,6 +33,7 @@ export const memoryJobSchema = z.object({
   turnId: z.string().regex(/^trn_[0-9A-Za-z]{20}_[1-9][0-9]*$/),
   partition: z.number().int().min(0),
   used: z.array(z.string().regex(/^mem_[A-Za-z0-9_-]{20}$/)).max(200),
+  gen: z.string().regex(/^[0-9]{1,20}$/).optional(),
 }).strict();
 export type MemoryJob = z.infer<typeof memoryJobSchema>;
 

@@ -11,14 +11,16 @@ const embeddingsRequest = z.looseObject({
   dimensions: z.number().int().min(1).max(8192).optional(),
 });
 
-export type EmbeddingsOutcome = { ok: true; model: string; inputs: string[]; promptTokens: number } | { ok: false };
+export type EmbeddingsRequest = { ok: true; model: string; inputs: string[]; promptTokens: number; answer: () => void } | { ok: false };
 
 /**
  * POST /v1/embeddings as OpenAI answers it (float arrays, or base64 of little-endian float32 when asked,
  * as the openai SDK does by default), with vectors from simEmbedding. The response says it comes
  * from the simulator (`x-turnq-simulator`, and the model's `owned_by` in /v1/models).
+ * A bad request is answered 400 here; a good one only when the caller calls `answer` (it may inject
+ * a fault instead).
  */
-export function answerEmbeddings(res: ServerResponse, body: unknown, counter: (model: string) => TokenCounter): EmbeddingsOutcome {
+export function readEmbeddingsRequest(res: ServerResponse, body: unknown, counter: (model: string) => TokenCounter): EmbeddingsRequest {
   const parsed = embeddingsRequest.safeParse(body);
   if (!parsed.success) {
     const issue = parsed.error.issues[0];
@@ -30,12 +32,14 @@ export function answerEmbeddings(res: ServerResponse, body: unknown, counter: (m
   const dims = req.dimensions ?? defaultDimensions(req.model);
   const c = counter(req.model);
   const promptTokens = inputs.reduce((n, t) => n + c.count(t), 0);
-  const data = inputs.map((text, index) => {
-    const v = simEmbedding(text, dims);
-    const embedding = req.encoding_format === 'base64' ? Buffer.from(v.buffer, v.byteOffset, v.byteLength).toString('base64') : Array.from(v);
-    return { object: 'embedding', index, embedding };
-  });
-  sendJson(res, 200, { object: 'list', data, model: req.model, usage: { prompt_tokens: promptTokens, total_tokens: promptTokens } },
-    { 'x-turnq-simulator': 'embeddings from the turnq LLM simulator (hashed words, not a model)' });
-  return { ok: true, model: req.model, inputs, promptTokens };
+  const answer = () => {
+    const data = inputs.map((text, index) => {
+      const v = simEmbedding(text, dims);
+      const embedding = req.encoding_format === 'base64' ? Buffer.from(v.buffer, v.byteOffset, v.byteLength).toString('base64') : Array.from(v);
+      return { object: 'embedding', index, embedding };
+    });
+    sendJson(res, 200, { object: 'list', data, model: req.model, usage: { prompt_tokens: promptTokens, total_tokens: promptTokens } },
+      { 'x-turnq-simulator': 'embeddings from the turnq LLM simulator (hashed words, not a model)' });
+  };
+  return { ok: true, model: req.model, inputs, promptTokens, answer };
 }

@@ -2,12 +2,12 @@ import { type IncomingMessage, type Server, type ServerResponse, createServer } 
 import type { Logger } from 'pino';
 import { cachedCounter, chatPromptTokens, tokenCounter, type TokenCounter } from '#libs/tokens';
 import { answerJson, answerStream } from './answer-completion';
-import { answerEmbeddings } from './answer-embeddings';
+import { readEmbeddingsRequest } from './answer-embeddings';
 import { parseChatRequest } from './chat-request';
 import { fitToMaxTokens } from './fit-to-max-tokens';
 import { badRequest, notFound, rateLimited, sendError, sendJson, serverError } from './openai-error';
-import { planReply } from './plan-reply';
-import { RequestLog } from './request-log';
+import { type ReplyKind, planReply } from './plan-reply';
+import { type LoggedRequest, RequestLog } from './request-log';
 import type { Random } from './seeded-random';
 import { type SimKnobs, patchKnobs } from './sim-config';
 
@@ -57,14 +57,7 @@ export function createSimServer(opts: SimServerOptions): Server {
     });
     log.debug({ model: req.model, promptTokens, stream: req.stream, kind: plan.kind }, 'chat completion requested');
 
-    if (k.rateLimitRate > 0 && random() < k.rateLimitRate) {
-      entry.outcome = 'rate_limited';
-      return rateLimited(res);
-    }
-    if (k.failRate > 0 && random() < k.failRate) {
-      entry.outcome = 'failed';
-      return serverError(res);
-    }
+    if (injectFault(res, entry, plan.kind)) return;
     const answer = {
       id: `chatcmpl-sim-${started.toString(36)}${(seq++).toString(36)}`,
       created: Math.floor(started / 1000),
@@ -73,7 +66,7 @@ export function createSimServer(opts: SimServerOptions): Server {
       promptTokens,
       delayMs: k.latencyMs + (k.latencyJitterMs > 0 ? Math.floor(random() * k.latencyJitterMs) : 0),
       tokensPerSecond: k.tokensPerSecond,
-      breakMidway: k.breakRate > 0 && random() < k.breakRate,
+      breakMidway: faultsApply(plan.kind) && k.breakRate > 0 && random() < k.breakRate,
       counter,
       onEnd: (outcome: typeof entry.outcome) => {
         entry.outcome = outcome;
@@ -86,12 +79,33 @@ export function createSimServer(opts: SimServerOptions): Server {
   }
 
   function embeddings(res: ServerResponse, body: unknown): void {
-    const done = answerEmbeddings(res, body, counterFor);
-    if (!done.ok) return;
-    requests.add({
-      at: new Date().toISOString(), model: done.model, messages: done.inputs.map((content) => ({ role: 'user', content })), maxTokens: null,
-      stream: false, json: false, promptTokens: done.promptTokens, kind: 'embed', outcome: 'completed', completionTokens: null,
+    const req = readEmbeddingsRequest(res, body, counterFor);
+    if (!req.ok) return;
+    const entry = requests.add({
+      at: new Date().toISOString(), model: req.model, messages: req.inputs.map((content) => ({ role: 'user', content })), maxTokens: null,
+      stream: false, json: false, promptTokens: req.promptTokens, kind: 'embed', outcome: 'pending', completionTokens: null,
     });
+    if (injectFault(res, entry, 'embed')) return;
+    req.answer();
+    entry.outcome = 'completed';
+  }
+
+  const faultsApply = (kind: ReplyKind) => knobs.faultKinds.length === 0 || knobs.faultKinds.includes(kind);
+
+  /** The 429 and 500 knobs, alike for every endpoint (429 checked first); true when it answered with one. */
+  function injectFault(res: ServerResponse, entry: LoggedRequest, kind: ReplyKind): boolean {
+    if (!faultsApply(kind)) return false;
+    if (knobs.rateLimitRate > 0 && random() < knobs.rateLimitRate) {
+      entry.outcome = 'rate_limited';
+      rateLimited(res);
+      return true;
+    }
+    if (knobs.failRate > 0 && random() < knobs.failRate) {
+      entry.outcome = 'failed';
+      serverError(res);
+      return true;
+    }
+    return false;
   }
 
   function route(req: IncomingMessage, res: ServerResponse, path: string, query: URLSearchParams, body: unknown): void {

@@ -10,11 +10,12 @@ describe('parseSimEnv', () => {
     const config = parseSimEnv({
       LLM_SIM_PORT: '18089', LLM_SIM_LATENCY_MS: '0', LLM_SIM_LATENCY_JITTER_MS: '25', LLM_SIM_TOKENS_PER_SECOND: '0',
       LLM_SIM_FAIL_RATE: '0.1', LLM_SIM_429_RATE: '0.2', LLM_SIM_BREAK_RATE: '0.3', LLM_SIM_BAD_JSON_RATE: '1', LOG_LEVEL: 'debug',
+      LLM_SIM_FAULT_KINDS: 'embed, extract',
     });
     expect(config).toEqual({
       port: 18089,
       logLevel: 'debug',
-      knobs: { latencyMs: 0, latencyJitterMs: 25, tokensPerSecond: 0, failRate: 0.1, rateLimitRate: 0.2, breakRate: 0.3, badJsonRate: 1 },
+      knobs: { latencyMs: 0, latencyJitterMs: 25, tokensPerSecond: 0, failRate: 0.1, rateLimitRate: 0.2, breakRate: 0.3, badJsonRate: 1, faultKinds: ['embed', 'extract'] },
     });
   });
 
@@ -30,6 +31,7 @@ describe('parseSimEnv', () => {
     ['LLM_SIM_TOKENS_PER_SECOND', 'fast', 'an integer from 0 to'],
     ['LLM_SIM_PORT', '70000', 'an integer from 0 to 65535'],
     ['LOG_LEVEL', 'loud', 'one of fatal, error'],
+    ['LLM_SIM_FAULT_KINDS', 'embed,chatter', 'a list of request kinds from chat, classify'],
   ])('rejects %s=%p naming the variable and what is expected', (name, value, expected) => {
     expect(() => parseSimEnv({ [name]: value })).toThrow(SimConfigError);
     expect(() => parseSimEnv({ [name]: value })).toThrow(new RegExp(`${name}="${value}" is invalid: expected ${expected}`));
@@ -41,6 +43,12 @@ describe('parseSimEnv', () => {
 });
 
 describe('patchKnobs', () => {
+  it('takes the kinds faults apply to as a list, and refuses an unknown kind', () => {
+    expect(patchKnobs(DEFAULT_KNOBS, { faultKinds: ['embed'] })).toEqual({ ok: true, knobs: { ...DEFAULT_KNOBS, faultKinds: ['embed'] } });
+    expect(patchKnobs(DEFAULT_KNOBS, { faultKinds: 'embed' })).toMatchObject({ ok: false, message: expect.stringContaining("Invalid 'faultKinds'") });
+    expect(patchKnobs(DEFAULT_KNOBS, { faultKinds: ['nope'] })).toMatchObject({ ok: false, message: expect.stringContaining('a list of request kinds') });
+  });
+
   it('changes only the knobs given', () => {
     expect(patchKnobs(DEFAULT_KNOBS, { latencyMs: 0, failRate: 0.5 })).toEqual({ ok: true, knobs: { ...DEFAULT_KNOBS, latencyMs: 0, failRate: 0.5 } });
   });

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import type { ReplyKind } from './plan-reply';
 
 /** The simulator's behaviour knobs; all can be changed at run time through POST /_sim/config. */
 export interface SimKnobs {
@@ -16,7 +17,14 @@ export interface SimKnobs {
   breakRate: number;
   /** Share of JSON-mode answers that are not valid JSON. */
   badJsonRate: number;
+  /**
+   * The kinds of request the fault rates (fail, 429, break) apply to; empty: every kind. Lets a test
+   * fail the embeddings alone, say, while replies still come.
+   */
+  faultKinds: ReplyKind[];
 }
+
+export const REQUEST_KINDS: readonly ReplyKind[] = ['chat', 'classify', 'summarize', 'extract', 'embed'];
 
 export interface SimConfig {
   port: number;
@@ -49,6 +57,12 @@ function ratio(source: Source) {
   return number(source, expected).min(0, expected).max(1, expected);
 }
 
+const kindsExpected = `a list of request kinds from ${REQUEST_KINDS.join(', ')}`;
+const kindList = z.array(z.enum(REQUEST_KINDS as [ReplyKind, ...ReplyKind[]], { error: kindsExpected }), { error: kindsExpected });
+const kinds = (source: Source) => (source === 'env'
+  ? z.string().transform((v) => v.split(',').map((k) => k.trim()).filter(Boolean)).pipe(kindList)
+  : kindList);
+
 const MAX_MS = 600_000;
 const knobFields = (source: Source) => ({
   latencyMs: int(source, 0, MAX_MS),
@@ -58,6 +72,7 @@ const knobFields = (source: Source) => ({
   rateLimitRate: ratio(source),
   breakRate: ratio(source),
   badJsonRate: ratio(source),
+  faultKinds: kinds(source),
 });
 const envKnobs = knobFields('env');
 const jsonKnobs = knobFields('json');
@@ -70,6 +85,7 @@ export const DEFAULT_KNOBS: Readonly<SimKnobs> = {
   rateLimitRate: 0,
   breakRate: 0,
   badJsonRate: 0,
+  faultKinds: [],
 };
 
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
@@ -86,6 +102,7 @@ const envSchema = z.object({
   LLM_SIM_429_RATE: fromEnv(envKnobs.rateLimitRate.default(DEFAULT_KNOBS.rateLimitRate)),
   LLM_SIM_BREAK_RATE: fromEnv(envKnobs.breakRate.default(DEFAULT_KNOBS.breakRate)),
   LLM_SIM_BAD_JSON_RATE: fromEnv(envKnobs.badJsonRate.default(DEFAULT_KNOBS.badJsonRate)),
+  LLM_SIM_FAULT_KINDS: fromEnv(envKnobs.faultKinds.default([])),
 });
 
 /** Parses the simulator's variables from `env`; throws SimConfigError listing every bad one. */
@@ -110,6 +127,7 @@ export function parseSimEnv(env: NodeJS.ProcessEnv): SimConfig {
       rateLimitRate: e.LLM_SIM_429_RATE,
       breakRate: e.LLM_SIM_BREAK_RATE,
       badJsonRate: e.LLM_SIM_BAD_JSON_RATE,
+      faultKinds: e.LLM_SIM_FAULT_KINDS,
     },
   };
 }
@@ -123,6 +141,7 @@ const knobsPatchSchema = z.strictObject({
   rateLimitRate: jsonKnobs.rateLimitRate.optional(),
   breakRate: jsonKnobs.breakRate.optional(),
   badJsonRate: jsonKnobs.badJsonRate.optional(),
+  faultKinds: jsonKnobs.faultKinds.optional(),
   '429Rate': ratio('json').optional(),
 });
 

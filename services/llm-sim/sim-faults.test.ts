@@ -52,6 +52,27 @@ describe('fault injection', () => {
     await expect(client.chat.completions.create({ model: 'gpt-4o-mini', messages, stream: true })).rejects.toBeInstanceOf(OpenAI.InternalServerError);
   });
 
+  it('answers embeddings 429 and 500 by the same knobs as chat', async () => {
+    await setKnobs({ rateLimitRate: 1 });
+    await expect(client.embeddings.create({ model: 'text-embedding-3-small', input: 'hi' })).rejects.toBeInstanceOf(OpenAI.RateLimitError);
+    await setKnobs({ rateLimitRate: 0, failRate: 1 });
+    await expect(client.embeddings.create({ model: 'text-embedding-3-small', input: 'hi' })).rejects.toBeInstanceOf(OpenAI.InternalServerError);
+    expect((await loggedRequests()).map((r) => [r.kind, r.outcome])).toEqual([['embed', 'rate_limited'], ['embed', 'failed']]);
+    // a bad request stays a 400, whatever the fault knobs say
+    const bad = await fetch(`${base}/v1/embeddings`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ model: 'm', input: 3 }) });
+    expect(bad.status).toBe(400);
+  });
+
+  it('applies the fault knobs only to the request kinds in faultKinds', async () => {
+    await setKnobs({ failRate: 1, breakRate: 1, faultKinds: ['embed'] });
+    await expect(client.embeddings.create({ model: 'text-embedding-3-small', input: 'hi' })).rejects.toBeInstanceOf(OpenAI.InternalServerError);
+    expect((await client.chat.completions.create({ model: 'gpt-4o-mini', messages })).choices[0].message.content).toBeTruthy();
+    await setKnobs({ faultKinds: ['chat'] });
+    expect((await client.embeddings.create({ model: 'text-embedding-3-small', input: 'hi' })).data).toHaveLength(1);
+    await expect(client.chat.completions.create({ model: 'gpt-4o-mini', messages })).rejects.toBeInstanceOf(OpenAI.InternalServerError);
+    expect((await loggedRequests()).map((r) => [r.kind, r.outcome])).toEqual([['embed', 'failed'], ['chat', 'completed'], ['embed', 'completed'], ['chat', 'failed']]);
+  });
+
   it('drops a stream after some but not all deltas at break rate 1', async () => {
     const whole = (await client.chat.completions.create({ model: 'gpt-4o-mini', messages })).choices[0].message.content ?? '';
     await setKnobs({ breakRate: 1 });

@@ -19,6 +19,8 @@ export interface ExtractDeps {
 
 /** Memories shown to the model as possibly related: enough for it to spot a contradiction, few enough to stay cheap. */
 const RELATED = 10;
+/** Why a job that read its turn before a delete-all of the user's memories writes nothing after it. */
+const ERASED = 'memories deleted since the job started';
 /** A decision made on memories that changed meanwhile is redone on fresh ones, this often at most per run. */
 const STALE_RETRIES = 3;
 
@@ -54,16 +56,25 @@ export function createExtractMemories(d: ExtractDeps) {
     // The job's own id: a re-run of this job after a crash takes its lease over at once, instead of
     // waiting for it to run out; two runs of the same job are still fenced by the applied-turn mark.
     const token = String(ctx.job.id);
-    const lease = await d.memories.acquire(m.tenant, m.userId, { token, turnId: m.turnId, ms: d.leaseMs });
-    if (lease === 'applied') return skip(ctx.logger, 'already applied');
-    if (lease === 'busy') return later(200 + Math.floor(Math.random() * 300));
+    // The generation of the user's memory this job started in is kept in the job, so a run after a crash
+    // finds out that a delete-all came in between (ACQUIRE, APPLY) instead of starting afresh.
+    const lease = await d.memories.acquire(m.tenant, m.userId, { token, turnId: m.turnId, ms: d.leaseMs, gen: m.gen });
+    if (lease.kind === 'applied') return skip(ctx.logger, 'already applied');
+    if (lease.kind === 'erased') return skip(ctx.logger, ERASED);
+    if (lease.kind === 'busy') return later(200 + Math.floor(Math.random() * 300));
     try {
+      const gen = lease.gen;
+      if (m.gen === undefined) await ctx.job.updateData({ ...m, gen });
       const [query] = (await d.llm.embed({ model: d.embeddingModel, input: [turn.input], signal: ctx.signal })).vectors;
       for (let i = 0; i < STALE_RETRIES; i++) {
         const snap = await d.memories.snapshot(m.tenant, m.userId);
         const ops = await decide(turn.input, query, snap, ctx.signal);
-        const r = await d.memories.apply(m.tenant, m.userId, { token, turnId: m.turnId, ver: snap.ver, ops, used: m.used });
+        const r = await d.memories.apply(m.tenant, m.userId, { token, turnId: m.turnId, gen, ver: snap.ver, ops, used: m.used });
         if (r.kind === 'stale') continue;
+        if (r.kind === 'erased') {
+          await d.memories.release(m.tenant, m.userId, token);
+          return skip(ctx.logger, ERASED);
+        }
         if (r.kind === 'lost') throw new Error('the memory lease ran out before the changes could be applied');
         if (r.kind === 'dup') return skip(ctx.logger, 'already applied');
         d.metrics.memoryChanges.inc({ op: 'add' }, r.added);

@@ -401,7 +401,7 @@ export interface paths {
         post: operations["addMemory"];
         /**
          * Forget everything about a user
-         * @description Removes every memory of the user, with its vectors and bookkeeping: no key of the user is left.
+         * @description Removes every memory of the user, with its vectors and bookkeeping: no key of the user is left, and an extraction already under way when the delete arrives writes nothing afterwards.
          */
         delete: operations["deleteAllMemories"];
         options?: never;

@@ -110,6 +110,18 @@ describe('prometheus configuration', () => {
     expect(res.status).toBe(0);
   });
 
+  it('watches every turnq service it scrapes: a replica down, and the service missing', () => {
+    const config = readFileSync(join(prometheusDir, 'prometheus.yml'), 'utf8');
+    const scraped = [...config.matchAll(/job_name: (\S+)/g)].map((m) => m[1]).filter((j) => j !== 'prometheus');
+    expect(scraped.sort()).toEqual(['gateway', ...workers].sort());
+    const alerts = readFileSync(join(prometheusDir, 'alerts.yml'), 'utf8');
+    const exprOf = (name: string) => alerts.slice(alerts.indexOf(`alert: ${name}\n`)).split(/\n\s*- alert: /)[0];
+    for (const job of scraped) {
+      expect(exprOf('TurnqTargetDown')).toMatch(new RegExp(`up\\{job=~"[^"]*\\b${job}\\b`));
+      expect(exprOf('TurnqServiceMissing')).toContain(`absent(up{job="${job}"})`);
+    }
+  });
+
   it('has a unit test for each main alert', () => {
     const tests = readFileSync(join(prometheusDir, 'alerts.test.yml'), 'utf8');
     for (const alert of ['TurnqTargetDown', 'TurnqServiceMissing', 'TurnqQueueStuck', 'TurnqJobsActiveWithoutProgress', 'TurnqJobsStalled',

@@ -3,7 +3,7 @@ import { memoryKeys, userHash } from '#libs/memory';
 import { chatPromptTokens, tokenCounter } from '#libs/tokens';
 import { client } from '../http-client';
 import { startStack, type Stack } from '../start-stack';
-import { FAST_RECOVERY_ENV, clearSimRequests, metricValue, simConfig, simRequests, until } from '../support';
+import { FAST_RECOVERY_ENV, allLogs, clearSimRequests, metricValue, simConfig, simRequests, until } from '../support';
 
 const BUDGET = 700;
 const STATED = '제 이름은 김민수예요. 저는 채식주의자라 고기를 안 먹어요.';
@@ -34,6 +34,26 @@ describe('long-term memory per user', () => {
     const r = await api.http('GET', `/v1/users/${encodeURIComponent(userId)}/memories?limit=200`);
     expect(r.status).toBe(200);
     return r.json.memories;
+  }
+
+  /** Every key whose name holds the user's hash (a memory key of theirs, in any partition). */
+  async function keysOf(tenant: string, userId: string): Promise<string[]> {
+    const uh = userHash(tenant, userId);
+    const left: string[] = [];
+    let cursor = '0';
+    do {
+      const [next, keys] = await redis.scan(cursor, 'MATCH', `*${uh}*`, 'COUNT', 1000);
+      left.push(...keys);
+      cursor = next;
+    } while (cursor !== '0');
+    return left;
+  }
+
+  async function noMemoryJobLeft(): Promise<void> {
+    await until('no memory job left', async () => {
+      const text = await (await fetch(`${stack.baseUrl}/metrics`)).text();
+      return ['waiting', 'active', 'delayed'].every((state) => metricValue(text, 'turnq_queue_jobs', { queue: 'memory', state }) === 0);
+    }, 30_000);
   }
 
   async function say(api: ReturnType<typeof client>, sessionId: string, content: string): Promise<any> {
@@ -124,20 +144,74 @@ describe('long-term memory per user', () => {
     expect((await t1().http('DELETE', `/v1/users/${user}/memories`)).status).toBe(204);
     expect(await memoriesOf(t1(), user)).toEqual([]);
     expect(await redis.exists(...memoryKeys(stack.namespace, 1, 't1', user).scriptKeys)).toBe(0);
-    const uh = userHash('t1', user);
-    const left: string[] = [];
-    let cursor = '0';
-    do {
-      const [next, keys] = await redis.scan(cursor, 'MATCH', `*${uh}*`, 'COUNT', 1000);
-      left.push(...keys);
-      cursor = next;
-    } while (cursor !== '0');
-    expect(left).toEqual([]);
+    expect(await keysOf('t1', user)).toEqual([]);
 
     const ask = '오늘 날씨 어때요?';
     const turn = await say(t1(), s.id, ask);
     expect(turn.context.memories).toBe(0);
     expect((await promptOf(ask)).system).not.toContain('부산');
+  }, 60_000);
+
+  it('a delete-all while an extraction is in flight: the extraction writes nothing afterwards, and the next turn uses none', async () => {
+    const user = 'forget-mid-flight';
+    const s = await t1().session({ userId: user });
+    await say(t1(), s.id, '제 이름은 이서연이에요.');
+    await until('a memory', async () => (await memoriesOf(t1(), user)).length === 1);
+    await noMemoryJobLeft();
+    const skippedBefore = metricValue(await (await fetch(`http://127.0.0.1:${stack.of('memory-worker')[0].metricsPort}/metrics`)).text(), 'turnq_memory_extractions_total', { outcome: 'skipped' });
+
+    // the next turn's extraction is held at the model (it has read the turn), and the delete comes meanwhile
+    await clearSimRequests(stack);
+    await simConfig(stack, { latencyMs: 3000 });
+    try {
+      expect((await t1().submit(s.id, '저는 대구에 살아요.')).status).toBe(202);
+      await until('the extraction call in flight', async () => (await simRequests(stack)).some((r) => (r.kind as string) === 'extract' && r.outcome === 'pending'), 30_000);
+      expect((await t1().http('DELETE', `/v1/users/${user}/memories`)).status).toBe(204);
+    } finally {
+      await simConfig(stack, { latencyMs: 0 });
+    }
+    await until('the extraction call answered', async () => (await simRequests(stack)).filter((r) => (r.kind as string) === 'extract').every((r) => r.outcome !== 'pending'), 30_000);
+    await noMemoryJobLeft();
+    const memMetrics = await (await fetch(`http://127.0.0.1:${stack.of('memory-worker')[0].metricsPort}/metrics`)).text();
+    expect(metricValue(memMetrics, 'turnq_memory_extractions_total', { outcome: 'skipped' })).toBe(skippedBefore + 1);
+    // turned away for good, not retried into a new generation: one extraction call in all
+    expect((await simRequests(stack)).filter((r) => (r.kind as string) === 'extract')).toHaveLength(1);
+    expect(await memoriesOf(t1(), user)).toEqual([]);
+    expect(await keysOf('t1', user)).toEqual([]);
+
+    const ask = '제가 어디 산다고 했죠?';
+    const turn = await say(t1(), s.id, ask);
+    expect(turn.context.memories).toBe(0);
+    const prompt = await promptOf(ask);
+    expect(prompt.system).not.toContain('대구에 살아요');
+    expect(prompt.system).not.toContain('이서연입니다');
+  }, 90_000);
+
+  it('an embedding failure does not fail the turn: the reply comes without memories, and a warning and a metric say so', async () => {
+    const user = 'embed-fails';
+    expect((await t1().http('POST', `/v1/users/${user}/memories`, { body: { text: '사용자는 고양이 두 마리를 키워요.', kind: 'profile' } })).status).toBe(201);
+    const s = await t1().session({ userId: user });
+    const responseMetrics = async () => (await fetch(`http://127.0.0.1:${stack.of('response-worker')[0].metricsPort}/metrics`)).text();
+    const embedErrorsBefore = metricValue(await responseMetrics(), 'turnq_llm_errors_total', { operation: 'embed' });
+    const ask = '고양이 사료 좀 추천해 주세요';
+    await simConfig(stack, { failRate: 1, faultKinds: ['embed'] });
+    let turn: any;
+    try {
+      turn = await say(t1(), s.id, ask);
+    } finally {
+      await simConfig(stack, { failRate: 0, faultKinds: [] });
+    }
+    expect(turn.response.length).toBeGreaterThan(0);
+    expect(turn.context.memories).toBe(0);
+    expect((await promptOf(ask)).system).not.toContain('고양이 두 마리');
+    expect(metricValue(await responseMetrics(), 'turnq_llm_errors_total', { operation: 'embed', error_type: 'server' })).toBeGreaterThan(embedErrorsBefore);
+    const warned = allLogs(stack).split('\n').filter((l) => l.includes('memory retrieval failed; replying without memories')).map((l) => JSON.parse(l));
+    expect(warned.length).toBeGreaterThanOrEqual(1);
+    expect(warned.every((l) => l.level === 40 && !JSON.stringify(l).includes('고양이'))).toBe(true);
+
+    // with embeddings back, the same user's next turn has the memory again
+    const again = '고양이 장난감도 추천해 주세요';
+    expect((await say(t1(), s.id, again)).context.memories).toBeGreaterThanOrEqual(1);
   }, 60_000);
 
   it('a memory worker SIGKILLed mid-extraction leaves no duplicate memory', async () => {

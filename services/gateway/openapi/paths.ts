@@ -61,7 +61,7 @@ export const nativePaths: Json = {
     },
     delete: {
       operationId: 'deleteAllMemories', tags: ['Memory'], summary: "Forget everything about a user",
-      description: 'Removes every memory of the user, with its vectors and bookkeeping: no key of the user is left.',
+      description: 'Removes every memory of the user, with its vectors and bookkeeping: no key of the user is left, and an extraction already under way when the delete arrives writes nothing afterwards.',
       parameters: [USER_ID],
       responses: { 204: { description: 'Forgotten.' }, 400: problems('A bad userId.', {}), ...common },
     },
