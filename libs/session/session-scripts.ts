@@ -120,7 +120,8 @@ end
 /**
  * Create. ARGV: 4… the new session's fields as name, value pairs, without its times. The session id
  * is the gateway's, fresh per POST, so a re-run after a lost reply finds the session its first run
- * created and answers that run's creation time, changing nothing: one session per POST. Returns the creation time (ms), which is also the last activity.
+ * created and answers that run's creation time, changing nothing: one session per POST. Returns the
+ * creation time (ms), which is also the last activity.
  */
 export const CREATE = `${PRELUDE}
 local ca = redis.call('HGET', KEYS[1], 'ca')
@@ -250,8 +251,9 @@ return {'ok'}
  * of this call, fresh per call). Fenced like START at the 'response' cursor. Counts the attempt (deltas
  * and the commit are fenced on it, so a zombie of an earlier attempt can neither stream nor commit) and
  * tells stream readers when a retry restarts the reply. The same request id again (a re-run after a
- * lost reply) answers the attempt its first run started, without starting another. Reads the summary, its cut-off and the newest
- * unsummarized messages in one snapshot, so a concurrent summary can never open a gap (invariant 6).
+ * lost reply) answers the attempt its first run started, without starting another. Reads the summary,
+ * its cut-off and the newest unsummarized messages in one snapshot, so a concurrent summary can never
+ * open a gap (invariant 6).
  * Returns {'ok', attempt, input, systemPrompt, state, summaryText, summaryTokens, covers, messageCount,
  * totalTokens, intentJson, firstIndex, eventCount, sentimentJson, sentimentTrend, msgs...}; eventCount
  * is the turn's events so far, so the attempt's first delta is event eventCount + 1.
