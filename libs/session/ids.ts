@@ -20,6 +20,12 @@ export const newSessionId = (): string => `ses_${randomToken()}`;
 export const turnIdOf = (sessionId: string, seq: number): string => `trn_${sessionId.slice(4)}_${seq}`;
 export const messageIdOf = (sessionId: string, n: number): string => `msg_${sessionId.slice(4)}_${n}`;
 
+/**
+ * The id of one call to a script that writes (a submit, a cancel, a response begin), kept by the script
+ * so a re-run of that call after a lost reply is recognised and answered as the first run was.
+ */
+export const newRequestId = (): string => randomBytes(9).toString('base64url');
+
 const SESSION_RE = /^ses_[0-9A-Za-z]{20}$/;
 const TURN_RE = /^trn_([0-9A-Za-z]{20})_([1-9][0-9]{0,8})$/;
 const MESSAGE_RE = /^msg_([0-9A-Za-z]{20})_([1-9][0-9]{0,9})$/;

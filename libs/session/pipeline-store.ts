@@ -1,5 +1,5 @@
 import { decodeStored } from './decode';
-import { turnIdOf } from './ids';
+import { newRequestId, turnIdOf } from './ids';
 import { bindScripts } from './session-scripts-client';
 import { inflightKey, sessionKeys } from './session-keys';
 import type { ContextReport, IntentRecord, SentimentRecord, StoredMessage, TurnError, Usage } from './session-types';
@@ -59,7 +59,7 @@ export function createPipelineStore(opts: StoreOptions) {
     },
 
     async beginResponse(t: TurnRef, pool: { maxTokens: number; maxMessages: number }): Promise<ResponseSnapshot | 'stale' | 'gone'> {
-      const r = await scripts.beginResponse(...args(t.sessionId), t.seq, pool.maxTokens, pool.maxMessages);
+      const r = await scripts.beginResponse(...args(t.sessionId), t.seq, pool.maxTokens, pool.maxMessages, newRequestId());
       if (r[0] !== 'ok') return r[0] as 'stale' | 'gone';
       const [, attempt, input, sp, state, sumt, sumk, covers, mc, tt, it, first, events, se, trend, tenant, user, mem] = r;
       const firstIndex = Number(first);

@@ -26,6 +26,7 @@
  *   us   usage JSON                         cx   context report JSON
  *   er   error JSON {code, message}         mdl  model that answered
  *   at   response attempt counter (deltas and the commit are fenced on it)
+ *   br   request id of the response begin that started that attempt, so a repeated begin answers alike
  *   rt   reply channel of a gateway waiting for the end (?wait), deleted once announced
  *   nx   seq the turn handed the session to when it ended (0: none), so a repeated commit answers alike
  *   cr   request id of the cancel that ended it, so a repeated cancel answers alike

@@ -6,14 +6,14 @@ type Script = (...args: Array<string | number>) => Promise<Reply>;
 
 /** The session scripts bound to one connection; ioredis sends EVALSHA and falls back to EVAL once. */
 export interface ScriptClient {
-  submit: Script; start: Script; commitIntent: Script; beginResponse: Script; delta: Script;
+  create: Script; submit: Script; start: Script; commitIntent: Script; beginResponse: Script; delta: Script;
   commitResponse: Script; fail: Script; cancel: Script; remove: Script; commitSummary: Script;
   readForSummary: Script; readSession: Script; readTurn: Script; readEvents: Script; readMessages: Script; probeActive: Script;
   releaseEnded: Script; rateLimitWait: Script;
 }
 
 export const SCRIPTS: Record<keyof ScriptClient, string> = {
-  submit: S.SUBMIT, start: S.START, commitIntent: S.COMMIT_INTENT, beginResponse: S.BEGIN_RESPONSE, delta: S.DELTA,
+  create: S.CREATE, submit: S.SUBMIT, start: S.START, commitIntent: S.COMMIT_INTENT, beginResponse: S.BEGIN_RESPONSE, delta: S.DELTA,
   commitResponse: S.COMMIT_RESPONSE, fail: S.FAIL, cancel: S.CANCEL, remove: S.DELETE, commitSummary: S.COMMIT_SUMMARY,
   readForSummary: S.READ_FOR_SUMMARY, readSession: S.READ_SESSION, readTurn: S.READ_TURN, readEvents: S.READ_EVENTS, readMessages: S.READ_MESSAGES,
   probeActive: S.PROBE_ACTIVE, releaseEnded: S.RELEASE_ENDED, rateLimitWait: S.RATE_LIMIT_WAIT,

@@ -11,9 +11,10 @@ import { TURN_FIELDS } from './record-fields';
  *
  * Every script is safe to run twice. A reply can be lost (the connection drops after Redis ran the
  * script) and the caller then runs the same script again (session-scripts-client.ts): a write repeated
- * that way answers what its first run did and changes nothing more — SUBMIT by the gateway's request
- * id, DELTA by the event id it expects, COMMIT_RESPONSE by the attempt, FAIL by its error, CANCEL by
- * its request id; the other writes are fenced on the stage cursor or a compare-and-set.
+ * that way answers what its first run did and changes nothing more — CREATE by the new session's id,
+ * SUBMIT by the gateway's request id, BEGIN_RESPONSE by the worker's request id, DELTA by the event id
+ * it expects, COMMIT_RESPONSE by the attempt, FAIL by its error, CANCEL by its request id; the other
+ * writes are fenced on the stage cursor or a compare-and-set.
  *
  * TTL: while a session has a turn that owns it (`act`), none of its keys expires (touch PERSISTs them)
  * and neither do the event lists of its turns that have not ended; the sliding TTL starts again when
@@ -114,6 +115,21 @@ end
 local function owns(seq)
   return redis.call('HGET', KEYS[1], 'act') == seq
 end
+`;
+
+/**
+ * Create. ARGV: 4… the new session's fields as name, value pairs, without its times. The session id
+ * is the gateway's, fresh per POST, so a re-run after a lost reply finds the session its first run
+ * created and answers that run's creation time, changing nothing: one session per POST. Returns the
+ * creation time (ms), which is also the last activity.
+ */
+export const CREATE = `${PRELUDE}
+local ca = redis.call('HGET', KEYS[1], 'ca')
+if ca then return tonumber(ca) end
+local now = now_ms()
+redis.call('HSET', KEYS[1], 'ca', now, 'la', now, unpack(ARGV, 4))
+if ttl > 0 then redis.call('EXPIRE', KEYS[1], ttl) end
+return now
 `;
 
 /**
@@ -231,11 +247,13 @@ return {'ok'}
 `;
 
 /**
- * Response begin. ARGV: 4 seq, 5 pool max tokens, 6 pool max messages. Fenced like START at the
- * 'response' cursor. Counts the attempt (deltas and the commit are fenced on it, so a zombie of an
- * earlier attempt can neither stream nor commit) and tells stream readers when a retry restarts the
- * reply; a re-run simply starts another attempt. Reads the summary, its cut-off and the newest
- * unsummarized messages in one snapshot, so a concurrent summary can never open a gap (invariant 6).
+ * Response begin. ARGV: 4 seq, 5 pool max tokens, 6 pool max messages, 7 request id (the worker's id
+ * of this call, fresh per call). Fenced like START at the 'response' cursor. Counts the attempt (deltas
+ * and the commit are fenced on it, so a zombie of an earlier attempt can neither stream nor commit) and
+ * tells stream readers when a retry restarts the reply. The same request id again (a re-run after a
+ * lost reply) answers the attempt its first run started, without starting another. Reads the summary,
+ * its cut-off and the newest unsummarized messages in one snapshot, so a concurrent summary can never
+ * open a gap (invariant 6).
  * Returns {'ok', attempt, input, systemPrompt, state, summaryText, summaryTokens, covers, messageCount,
  * totalTokens, intentJson, firstIndex, eventCount, sentimentJson, sentimentTrend, msgs...}; eventCount
  * is the turn's events so far, so the attempt's first delta is event eventCount + 1.
@@ -244,12 +262,16 @@ export const BEGIN_RESPONSE = `${PRELUDE}
 local seq = ARGV[4]
 local s = redis.call('HMGET', KEYS[1], 'sp', 'state', 'sumt', 'sumk', 'sumc', 'mc', 'tt', 'act', 'snt', 'tenant', 'user', 'mem')
 if s[8] ~= seq then return {'gone'} end
-local f = redis.call('HMGET', KEYS[3], seq .. ':st', seq .. ':sg', seq .. ':in', seq .. ':it', seq .. ':se')
+local f = redis.call('HMGET', KEYS[3], seq .. ':st', seq .. ':sg', seq .. ':in', seq .. ':it', seq .. ':se', seq .. ':at', seq .. ':br')
 if f[1] ~= 'running' then return {'gone'} end
 if f[2] ~= 'response' then return {'stale', f[2]} end
-local attempt = redis.call('HINCRBY', KEYS[3], seq .. ':at', 1)
-if attempt > 1 then
-  emit(seq, 'status', '{"status":"running","stage":"response","restarted":true,"attempt":' .. attempt .. '}')
+local attempt = tonumber(f[6])
+if f[7] ~= ARGV[7] then
+  attempt = redis.call('HINCRBY', KEYS[3], seq .. ':at', 1)
+  redis.call('HSET', KEYS[3], seq .. ':br', ARGV[7])
+  if attempt > 1 then
+    emit(seq, 'status', '{"status":"running","stage":"response","restarted":true,"attempt":' .. attempt .. '}')
+  end
 end
 local covers = tonumber(s[5] or '0')
 local count = tonumber(s[6] or '0')

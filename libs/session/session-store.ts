@@ -1,7 +1,6 @@
-import { randomBytes } from 'node:crypto';
 import type { Redis } from '#libs/redis';
 import { decodeEvent, decodeMessage, decodeSession, decodeTurn } from './decode';
-import { isSessionId, newSessionId, parseMessageId, parseTurnId } from './ids';
+import { isSessionId, newRequestId, newSessionId, parseMessageId, parseTurnId } from './ids';
 import { replayTurn } from './replay-turn';
 import { bindScripts, type RetryOptions } from './session-scripts-client';
 import { turnRecord } from './record-fields';
@@ -33,9 +32,6 @@ export const GONE: StreamEvent = { id: 0, type: 'gone', data: '{"reason":"sessio
 
 const IDEMPOTENCY_WINDOW_MS = 24 * 3600 * 1000;
 
-/** The id of one submit or cancel, kept by its script so a re-run after a lost reply is recognised. */
-const requestId = (): string => randomBytes(9).toString('base64url');
-
 /** The gateway's view of sessions: every read and write a route needs, each one script or one round trip. */
 export function createSessionStore(opts: StoreOptions) {
   const { redis, namespace, partitions, ttlSeconds } = opts;
@@ -60,20 +56,16 @@ export function createSessionStore(opts: StoreOptions) {
     keysOf,
     refOf,
 
+    /** One script (CREATE): the new id doubles as the request id, so a lost reply never leaves a second session. */
     async create(tenant: string, input: NewSession): Promise<Session> {
       const id = newSessionId();
-      const [sec, micro] = (await redis.time()).map(Number);
-      const now = sec * 1000 + Math.floor(micro / 1000);
-      const key = keysOf(id).scriptKeys[0];
-      const fields: Record<string, string | number> = {
-        id, tenant, state: 'greeting', ca: now, la: now, mc: 0, tt: 0, seq: 0,
-        user: input.userId ?? '', sp: input.systemPrompt ?? '', md: JSON.stringify(input.metadata ?? {}),
-        ...(input.memory === false ? { mem: 0 } : {}),
-      };
-      const tx = redis.multi().hset(key, fields);
-      if (ttlSeconds > 0) tx.expire(key, ttlSeconds);
-      await tx.exec();
-      return decodeSession(Object.entries(fields).flat().map(String), 0, [], ttlSeconds);
+      const fields = [
+        'id', id, 'tenant', tenant, 'state', 'greeting', 'mc', 0, 'tt', 0, 'seq', 0,
+        'user', input.userId ?? '', 'sp', input.systemPrompt ?? '', 'md', JSON.stringify(input.metadata ?? {}),
+        ...(input.memory === false ? ['mem', 0] : []),
+      ];
+      const now = Number(await scripts.create(...args(id), ...fields));
+      return decodeSession([...fields, 'ca', now, 'la', now].map(String), 0, [], ttlSeconds);
     },
 
     async get(tenant: string, sessionId: string): Promise<Session | null> {
@@ -109,7 +101,7 @@ export function createSessionStore(opts: StoreOptions) {
     /** `replyTo`: a pub/sub channel that hears the new turn's end, with the ended turn's fields (see SUBMIT), for a caller that waits. */
     async submit(tenant: string, sessionId: string, turn: { content: string; idempotencyKey?: string; maxPending: number; replyTo?: string }): Promise<SubmitResult> {
       if (!isSessionId(sessionId)) return { kind: 'not_found' };
-      const r = await scripts.submit(...args(sessionId), tenant, turn.content, turn.idempotencyKey ?? '', turn.maxPending, IDEMPOTENCY_WINDOW_MS, turn.replyTo ?? '', requestId());
+      const r = await scripts.submit(...args(sessionId), tenant, turn.content, turn.idempotencyKey ?? '', turn.maxPending, IDEMPOTENCY_WINDOW_MS, turn.replyTo ?? '', newRequestId());
       switch (r[0]) {
         case 'nf': return { kind: 'not_found' };
         case 'full': return { kind: 'too_many', pending: Number(r[1]) };
@@ -143,7 +135,7 @@ export function createSessionStore(opts: StoreOptions) {
     async cancel(tenant: string, turnId: string): Promise<CancelResult> {
       const p = parseTurnId(turnId);
       if (!p) return { kind: 'not_found' };
-      const r = await scripts.cancel(...args(p.sessionId), tenant, p.seq, requestId());
+      const r = await scripts.cancel(...args(p.sessionId), tenant, p.seq, newRequestId());
       if (r[0] === 'nf') return { kind: 'not_found' };
       const turn = await getTurn(tenant, turnId);
       if (!turn) return { kind: 'not_found' };

@@ -1,9 +1,10 @@
 import { createHash } from 'node:crypto';
+import { createRedis } from '#libs/redis';
 import * as S from '../../libs/session/session-scripts';
 import { client } from '../http-client';
 import { startLossyProxy, type LossyProxy } from '../lossy-proxy';
 import { startStack, type Stack } from '../start-stack';
-import { readSse, replyFromSse, simConfig, until } from '../support';
+import { readSse, replyFromSse, simConfig, simRequests, until } from '../support';
 
 /**
  * What identifies one script on the wire: ioredis sends a script's body (EVAL) the first time on a
@@ -16,6 +17,8 @@ const script = (lua: string, snippet: string): string[] => {
 const CANCEL = script(S.CANCEL, "redis.call('LREM', KEYS[4], 1, seq)");
 const DELTA = script(S.DELTA, "return emit(seq, 'delta', ARGV[6])");
 const COMMIT_RESPONSE = script(S.COMMIT_RESPONSE, ',"r":"assistant","s":');
+const BEGIN_RESPONSE = script(S.BEGIN_RESPONSE, 'while idx >= covers and #picked < maxMsg and tokens < maxTok do');
+const DELETE = script(S.DELETE, "for i = 1, n do redis.call('UNLINK', evp .. i) end");
 
 /**
  * Invariant 3 when a Redis reply is lost: the gateway and the response worker talk to Redis through a
@@ -27,6 +30,7 @@ describe('a Redis reply lost after the command ran', () => {
   let proxy: LossyProxy;
   let stack: Stack;
   let api: ReturnType<typeof client>;
+  const redis = createRedis(process.env.REDIS_URL!, 'worker'); // straight to Redis, not through the proxy
 
   beforeAll(async () => {
     const u = new URL(process.env.REDIS_URL!);
@@ -42,6 +46,7 @@ describe('a Redis reply lost after the command ran', () => {
   afterAll(async () => {
     await stack?.stop();
     await proxy?.close();
+    redis.disconnect();
   });
   afterEach(async () => { await simConfig(stack, { latencyMs: 0 }); });
 
@@ -99,6 +104,47 @@ describe('a Redis reply lost after the command ran', () => {
     expect((await api.waitTurn(second.json.turnId, 30_000)).status).toBe('completed');
     const messages = await api.messages(s.id);
     expect(messages.map((m) => m.turnId)).toEqual([first.json.turnId, first.json.turnId, second.json.turnId, second.json.turnId]);
+  });
+
+  it('a response begin whose reply is lost starts one attempt: no restart, one model call, the deltas add up to the reply', async () => {
+    const s = await api.session();
+    const content = `lost-reply begin ${Math.random()}: tell me a long story about queues, please.`;
+    const lost = proxy.loseReplyTo(...BEGIN_RESPONSE);
+    const r = await api.submit(s.id, content);
+    await lost;
+    const done = await api.waitTurn(r.json.turnId);
+    expect(done.status).toBe('completed');
+    const events = await readSse(stack.baseUrl, r.json.turnId);
+    expect(events.filter((e) => e.event === 'status' && e.data.restarted)).toEqual([]);
+    const deltas = events.filter((e) => e.event === 'delta');
+    expect(deltas.length).toBeGreaterThan(1);
+    expect(deltas.map((e) => e.data.text).join('')).toBe(done.response);
+    const replies = (await simRequests(stack)).filter((q) => q.kind === 'chat' && q.messages.some((m) => m.content.includes(content)));
+    expect(replies.map((q) => q.outcome)).toEqual(['completed']);
+  });
+
+  it('a session create whose reply is lost answers 201 for the one session it stored, and leaves no other', async () => {
+    const mark = `lost-reply create ${Math.random()}`;
+    const lost = proxy.loseReplyTo(mark);
+    const r = await api.http('POST', '/v1/sessions', { body: { metadata: { mark } } });
+    await lost;
+    expect(r.status).toBe(201);
+    expect((await api.http('GET', `/v1/sessions/${r.json.id}`)).json).toMatchObject({ id: r.json.id, metadata: { mark }, createdAt: r.json.createdAt });
+    const marked: string[] = [];
+    for (const key of await redis.keys(`{${stack.namespace}-*}:s:ses_*`)) {
+      if ((await redis.hget(key, 'md'))?.includes(mark)) marked.push(key.slice(key.indexOf(':s:') + 3));
+    }
+    expect(marked).toEqual([r.json.id]);
+  });
+
+  it('a session delete whose reply is lost answers 404 when re-run (by design), and the session is gone', async () => {
+    const s = await api.session();
+    const lost = proxy.loseReplyTo(...DELETE);
+    const r = await api.http('DELETE', `/v1/sessions/${s.id}`);
+    await lost;
+    // the re-run finds no session: 404, as a repeated DELETE of a gone resource (README, "Reliability")
+    expect(r.status).toBe(404);
+    expect((await api.http('GET', `/v1/sessions/${s.id}`)).status).toBe(404);
   });
 
   it('keeps answering after the lost replies: the gateway and the worker are back on their own', async () => {
