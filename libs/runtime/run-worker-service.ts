@@ -110,7 +110,11 @@ export function runWorkerService(spec: WorkerServiceSpec): void {
       logger.info('stopped');
       process.exit(0);
     };
-    process.on('SIGTERM', () => void shutdown('SIGTERM'));
-    process.on('SIGINT', () => void shutdown('SIGINT'));
+    const stop = (signal: string) => shutdown(signal).catch((err: Error) => {
+      logger.error({ err: err.message }, 'shutdown failed: exiting without a clean close');
+      process.exit(1);
+    });
+    process.on('SIGTERM', () => void stop('SIGTERM'));
+    process.on('SIGINT', () => void stop('SIGINT'));
   }
 }
