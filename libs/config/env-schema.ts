@@ -43,7 +43,12 @@ export const envSchema = z.object({
   TURNQ_LLM_RATE_LIMIT_MAX_WAIT_MS: int(300_000, 0),
   TURNQ_JOB_ATTEMPTS: int(4, 1, 20),
   TURNQ_JOB_BACKOFF_MS: int(1000, 0),
+  /**
+   * Jobs in flight per partition of an intent-, summary- or memory-worker process: each partition has its
+   * own BullMQ worker (startWorkers), so a process runs up to this × TURNQ_PARTITIONS at once.
+   */
   TURNQ_WORKER_CONCURRENCY: int(500, 1, 5000),
+  /** The response worker's TURNQ_WORKER_CONCURRENCY: reply jobs in flight per partition of a process. */
   TURNQ_RESPONSE_CONCURRENCY: int(4000, 1, 20_000),
   TURNQ_LOCK_DURATION_MS: int(30_000, 1000),
   TURNQ_STALLED_INTERVAL_MS: int(15_000, 500),

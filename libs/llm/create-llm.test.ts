@@ -138,6 +138,16 @@ describe('createLlm reply stream, framing and statuses', () => {
     expect(seen.body).toMatchObject({ model: MODEL, stream: true, stream_options: { include_usage: true }, messages });
   });
 
+  it('takes the caller\'s prompt count when none is sent, and never sends it to the provider', async () => {
+    respond = (_req, res) => {
+      res.writeHead(200, { 'content-type': 'text/event-stream' });
+      res.end(chunk({ choices: [{ delta: { content: 'hi' } }] }) + chunk({ choices: [{ delta: {}, finish_reason: 'stop' }] }) + 'data: [DONE]\n\n');
+    };
+    const r = await llm.stream({ model: MODEL, operation: 'chat', messages, promptTokens: 4242, onDelta: () => undefined });
+    expect(r.usage).toMatchObject({ promptTokens: 4242, completionTokens: tokenCounter(MODEL).count('hi') });
+    expect(seen.body).not.toHaveProperty('promptTokens');
+  });
+
   it('sends the organization and project the SDK takes from OPENAI_ORG_ID and OPENAI_PROJECT_ID', async () => {
     respond = (_req, res) => { res.writeHead(200).end(chunk({ choices: [{ delta: { content: 'ok' }, finish_reason: 'stop' }] })); };
     const saved = { org: process.env.OPENAI_ORG_ID, project: process.env.OPENAI_PROJECT_ID };

@@ -43,7 +43,7 @@ export function createLlm(opts: LlmOptions): Llm {
     if (u && Number.isFinite(u.prompt_tokens) && Number.isFinite(u.completion_tokens)) {
       return [{ promptTokens: u.prompt_tokens, completionTokens: u.completion_tokens, totalTokens: u.prompt_tokens + u.completion_tokens }, false];
     }
-    const promptTokens = opts.countPrompt(req.model, req.messages);
+    const promptTokens = req.promptTokens ?? opts.countPrompt(req.model, req.messages);
     const completionTokens = opts.countText(req.model, text);
     return [{ promptTokens, completionTokens, totalTokens: promptTokens + completionTokens }, true];
   };

@@ -25,6 +25,11 @@ export interface CompleteRequest {
   /** Ask for a JSON object answer (`response_format: { type: 'json_object' }`). */
   json?: boolean;
   signal?: AbortSignal;
+  /**
+   * The caller's exact count of `messages` the way the provider counts prompt_tokens (buildContext has
+   * one): used when the provider reports no usage, instead of counting the whole prompt again.
+   */
+  promptTokens?: number;
 }
 
 export interface CompleteResult {

@@ -83,10 +83,11 @@ export function createReconciler(o: ReconcilerOptions) {
       };
       timer = setTimeout(tick, o.intervalMs);
     },
+    /** Stops the timer and waits for the pass in progress; never rejects (a failed pass is logged by start's tick). */
     async stop(): Promise<void> {
       if (timer) clearTimeout(timer);
       timer = null;
-      await running;
+      await running?.catch(() => undefined);
     },
   };
 }

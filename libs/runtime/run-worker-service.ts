@@ -13,6 +13,13 @@ export interface WorkerServiceContext {
   config: Config; logger: Logger; metrics: Metrics; redis: Redis; queues: Queues; pipeline: PipelineStore; llm: Llm;
 }
 
+/**
+ * How long closing may take after the grace period: the jobs still running handed back (closeWorkers,
+ * 2 s), connections closed. Past TURNQ_SHUTDOWN_GRACE_MS plus this the process exits 1 regardless
+ * (deploy/k8s gives a pod 45 s, above the default 30 s plus this).
+ */
+export const SHUTDOWN_CLOSE_MS = 5000;
+
 export interface WorkerServiceSpec {
   service: 'intent-worker' | 'response-worker' | 'summary-worker' | 'memory-worker';
   defaultMetricsPort: number;
@@ -82,18 +89,32 @@ export function runWorkerService(spec: WorkerServiceSpec): void {
 
     let stopping = false;
     const shutdown = async (signal: string) => {
-      if (stopping) return;
+      if (stopping) {
+        logger.warn({ signal }, 'second signal while draining: exiting now, without a clean close');
+        process.exit(1);
+      }
       stopping = true;
+      // Closing waits on Redis (a job handed back, BullMQ's connections quit): with Redis unreachable it
+      // would wait until Kubernetes' SIGKILL. The grace period bounds the drain, this bounds the rest.
+      const deadlineMs = config.shutdownGraceMs + SHUTDOWN_CLOSE_MS;
+      setTimeout(() => {
+        logger.error({ deadlineMs, redis: redis.status }, 'shutdown deadline passed: exiting without a clean close');
+        process.exit(1);
+      }, deadlineMs).unref();
       logger.info({ signal, graceMs: config.shutdownGraceMs }, 'draining');
-      await reconciler?.stop();
-      await closeWorkers(workers, config.shutdownGraceMs);
+      // the reconciler's pass in progress may wait on Redis: the workers stop taking jobs meanwhile
+      await Promise.all([reconciler?.stop(), closeWorkers(workers, config.shutdownGraceMs)]);
       await queues.close().catch(() => undefined);
       await new Promise((r) => (server ? server.close(r) : r(undefined)));
       redis.disconnect();
       logger.info('stopped');
       process.exit(0);
     };
-    process.on('SIGTERM', () => void shutdown('SIGTERM'));
-    process.on('SIGINT', () => void shutdown('SIGINT'));
+    const stop = (signal: string) => shutdown(signal).catch((err: Error) => {
+      logger.error({ err: err.message }, 'shutdown failed: exiting without a clean close');
+      process.exit(1);
+    });
+    process.on('SIGTERM', () => void stop('SIGTERM'));
+    process.on('SIGINT', () => void stop('SIGINT'));
   }
 }

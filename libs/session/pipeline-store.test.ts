@@ -1,3 +1,4 @@
+import { BEGIN_RESPONSE } from './session-scripts';
 import { completeTurn, SAMPLE_CONTEXT as context, SAMPLE_INTENT as intent, SAMPLE_USAGE as usage, storeFixture } from '../../test/store-fixture';
 
 /** The fenced scripts against a real Redis: each stage applies once, only for the turn that owns the session. */
@@ -83,6 +84,37 @@ describe('pipeline store scripts', () => {
     if (typeof snap === 'string') throw new Error(snap);
     expect(snap.summary).toEqual({ text: 'sum A', tokens: 2, covers: 4 });
     expect(snap.history.map((m) => m.content)).toEqual(['m2', 'r2', 'm3', 'r3']);
+  });
+
+  it('begins a response with every snapshot field where the decoder reads it', async () => {
+    const s = await store.create('t', { userId: 'u-1', systemPrompt: 'Be brief.' });
+    for (const [q, a] of [['m0', 'r0'], ['m1', 'r1']]) await complete((await submit(s.id, q)).ref, a);
+    expect(await pipeline.commitSummary(s.id, { expectedCovers: 0, newCovers: 2, text: 'sum', tokens: 1, foldedTokens: 7 })).toBe('ok');
+    const { ref } = await submit(s.id, 'now');
+    await pipeline.start(ref);
+    const sentiment = { label: 'negative' as const, intensity: 0.5, method: 'keyword' as const };
+    await pipeline.commitIntent(ref, intent, 'problem_solving', sentiment);
+    await pipeline.beginResponse(ref, { maxTokens: 1000, maxMessages: 100 }); // a first attempt: its restart event counts
+    const snap = await pipeline.beginResponse(ref, { maxTokens: 1000, maxMessages: 100 });
+    if (typeof snap === 'string') throw new Error(snap);
+    expect({ ...snap, history: snap.history.map((m) => [m.id, m.content]) }).toEqual({
+      attempt: 2, input: 'now', systemPrompt: 'Be brief.', state: 'problem_solving',
+      summary: { text: 'sum', tokens: 1, covers: 2 }, messageCount: 4, totalTokens: 14, intent, sentiment,
+      sentimentTrend: '-', memoryUser: { tenant: 't', userId: 'u-1' },
+      history: [[`msg_${s.id.slice(4)}_3`, 'm1'], [`msg_${s.id.slice(4)}_4`, 'r1']],
+      nextEventId: 5, // queued, running intent, running response, restarted
+    });
+  });
+
+  it('refuses, loudly, a snapshot field the script has no value for', async () => {
+    const s = await store.create('t', {});
+    const { ref } = await submit(s.id, 'hi');
+    await pipeline.start(ref);
+    await pipeline.commitIntent(ref, intent, 'greeting');
+    const extra = BEGIN_RESPONSE.replace("'user', 'mem'}", "'user', 'mem', 'extra'}");
+    expect(extra).not.toBe(BEGIN_RESPONSE);
+    const k = store.keysOf(s.id);
+    await expect(redis.eval(extra, 7, ...k.scriptKeys, 60, s.id, k.eventPrefix, ref.seq, 1000, 10)).rejects.toThrow(/no value for snapshot field extra/);
   });
 
   it('reads a completed turn\'s reply back exactly from its assistant message, after later turns and a summary', async () => {

@@ -1,5 +1,6 @@
 import { decodeStored } from './decode';
 import { newRequestId, turnIdOf } from './ids';
+import { fieldsByName, RESPONSE_SNAPSHOT_FIELDS } from './record-fields';
 import { bindScripts } from './session-scripts-client';
 import { inflightKey, sessionKeys } from './session-keys';
 import type { ContextReport, IntentRecord, SentimentRecord, StoredMessage, TurnError, Usage } from './session-types';
@@ -19,9 +20,9 @@ export interface ResponseSnapshot {
   sentiment: SentimentRecord | null;
   /** The session's recent sentiment marks, newest last (- negative, 0 neutral, + positive). */
   sentimentTrend: string;
-  /** The newest unsummarized messages (a bounded pool), chronological. */
   /** The user whose long-term memory this turn feeds and uses; null without a userId or with "memory": false. */
   memoryUser: { tenant: string; userId: string } | null;
+  /** The newest unsummarized messages (a bounded pool), chronological. */
   history: StoredMessage[];
   /** The id the attempt's first delta gets (deltas are fenced on it, see DELTA). */
   nextEventId: number;
@@ -61,22 +62,22 @@ export function createPipelineStore(opts: StoreOptions) {
     async beginResponse(t: TurnRef, pool: { maxTokens: number; maxMessages: number }): Promise<ResponseSnapshot | 'stale' | 'gone'> {
       const r = await scripts.beginResponse(...args(t.sessionId), t.seq, pool.maxTokens, pool.maxMessages, newRequestId());
       if (r[0] !== 'ok') return r[0] as 'stale' | 'gone';
-      const [, attempt, input, sp, state, sumt, sumk, covers, mc, tt, it, first, events, se, trend, tenant, user, mem] = r;
-      const firstIndex = Number(first);
+      const h = fieldsByName(RESPONSE_SNAPSHOT_FIELDS, r, 1);
+      const firstIndex = Number(h.first);
       return {
-        attempt: Number(attempt),
-        input: String(input),
-        systemPrompt: sp ? String(sp) : null,
-        state: String(state),
-        summary: Number(covers) > 0 ? { text: String(sumt), tokens: Number(sumk), covers: Number(covers) } : null,
-        messageCount: Number(mc),
-        totalTokens: Number(tt),
-        intent: it ? (JSON.parse(String(it)) as IntentRecord) : null,
-        sentiment: se ? (JSON.parse(String(se)) as SentimentRecord) : null,
-        sentimentTrend: String(trend),
-        memoryUser: user && mem !== '0' ? { tenant: String(tenant), userId: String(user) } : null,
-        history: (r.slice(18) as string[]).map((raw, i) => decodeStored(t.sessionId, firstIndex + i + 1, raw)),
-        nextEventId: Number(events) + 1,
+        attempt: Number(h.attempt),
+        input: String(h.input),
+        systemPrompt: h.sp ? String(h.sp) : null,
+        state: String(h.state),
+        summary: Number(h.covers) > 0 ? { text: String(h.sumt), tokens: Number(h.sumk), covers: Number(h.covers) } : null,
+        messageCount: Number(h.mc),
+        totalTokens: Number(h.tt),
+        intent: h.it ? (JSON.parse(String(h.it)) as IntentRecord) : null,
+        sentiment: h.se ? (JSON.parse(String(h.se)) as SentimentRecord) : null,
+        sentimentTrend: String(h.snt),
+        memoryUser: h.user && h.mem !== '0' ? { tenant: String(h.tenant), userId: String(h.user) } : null,
+        history: (r.slice(1 + RESPONSE_SNAPSHOT_FIELDS.length) as string[]).map((raw, i) => decodeStored(t.sessionId, firstIndex + i + 1, raw)),
+        nextEventId: Number(h.events) + 1,
       };
     },
 

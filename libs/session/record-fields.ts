@@ -55,3 +55,30 @@ export function turnRecord(values: string[]): TurnRecord {
   TURN_FIELDS.forEach((name, i) => { r[name] = values[i] ?? ''; });
   return r;
 }
+
+/**
+ * What BEGIN_RESPONSE answers after 'ok', in this order, before the history's messages: the one list
+ * the Lua builds its reply from (by name, failing loudly on a name it has no value for) and
+ * beginResponse decodes by name, so adding a field to the snapshot cannot shift the others.
+ *   attempt  the response attempt just counted      input   the user's input
+ *   sp       system prompt ('' = none)              state   conversation state
+ *   sumt     summary text                           sumk    summary tokens
+ *   covers   messages the summary covers            mc      messages in the history
+ *   tt       their total tokens                     it      intent JSON ('' = none)
+ *   first    history index of the oldest message returned
+ *   events   the turn's events so far (the attempt's first delta is event events + 1)
+ *   se       sentiment JSON ('' = none)             snt     sentiment trend
+ *   tenant   owning tenant                          user    userId ('' = none)
+ *   mem      '0': the session opted out of long-term memory
+ */
+export const RESPONSE_SNAPSHOT_FIELDS = [
+  'attempt', 'input', 'sp', 'state', 'sumt', 'sumk', 'covers', 'mc', 'tt', 'it', 'first', 'events', 'se', 'snt', 'tenant', 'user', 'mem',
+] as const;
+export type ResponseSnapshotField = (typeof RESPONSE_SNAPSHOT_FIELDS)[number];
+
+/** A reply's fields by name: `names` read from `reply` starting at `offset`. */
+export function fieldsByName<N extends string>(names: readonly N[], reply: readonly unknown[], offset: number): Record<N, unknown> {
+  const r = {} as Record<N, unknown>;
+  names.forEach((name, i) => { r[name] = reply[offset + i]; });
+  return r;
+}

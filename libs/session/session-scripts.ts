@@ -1,4 +1,4 @@
-import { TURN_FIELDS } from './record-fields';
+import { RESPONSE_SNAPSHOT_FIELDS, TURN_FIELDS } from './record-fields';
 
 /*
  * The session's Lua scripts. Each runs atomically on the partition's slot. Conventions:
@@ -254,9 +254,7 @@ return {'ok'}
  * lost reply) answers the attempt its first run started, without starting another. Reads the summary,
  * its cut-off and the newest unsummarized messages in one snapshot, so a concurrent summary can never
  * open a gap (invariant 6).
- * Returns {'ok', attempt, input, systemPrompt, state, summaryText, summaryTokens, covers, messageCount,
- * totalTokens, intentJson, firstIndex, eventCount, sentimentJson, sentimentTrend, msgs...}; eventCount
- * is the turn's events so far, so the attempt's first delta is event eventCount + 1.
+ * Returns {'ok', the fields RESPONSE_SNAPSHOT_FIELDS names in its order (record-fields.ts), msgs...}.
  */
 export const BEGIN_RESPONSE = `${PRELUDE}
 local seq = ARGV[4]
@@ -289,8 +287,14 @@ while idx >= covers and #picked < maxMsg and tokens < maxTok do
   end
   idx = lo - 1
 end
-local out = {'ok', attempt, f[3], s[1] or '', s[2], s[3] or '', tonumber(s[4] or '0'), covers, count, tonumber(s[7] or '0'), f[4] or '', first, redis.call('LLEN', evp .. seq), f[5] or '', s[9] or '',
-  s[10] or '', s[11] or '', s[12] or ''}
+local head = {attempt = attempt, input = f[3], sp = s[1] or '', state = s[2] or '', sumt = s[3] or '', sumk = tonumber(s[4] or '0'),
+  covers = covers, mc = count, tt = tonumber(s[7] or '0'), it = f[4] or '', first = first, events = redis.call('LLEN', evp .. seq),
+  se = f[5] or '', snt = s[9] or '', tenant = s[10] or '', user = s[11] or '', mem = s[12] or ''}
+local out = {'ok'}
+for _, n in ipairs({${RESPONSE_SNAPSHOT_FIELDS.map((n) => `'${n}'`).join(', ')}}) do
+  if head[n] == nil then return redis.error_reply('BEGIN_RESPONSE has no value for snapshot field ' .. n) end
+  table.insert(out, head[n])
+end
 for j = #picked, 1, -1 do table.insert(out, picked[j]) end
 return out
 `;

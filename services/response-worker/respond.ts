@@ -42,6 +42,7 @@ export function createRespond(d: RespondDeps) {
     const abort = new AbortController();
     const onAbort = () => abort.abort();
     ctx.signal.addEventListener('abort', onAbort);
+    let fenced = false; // a delta was refused: the turn belongs to another attempt, which ends it
     try {
       const userTokens = counter.count(snap.input);
       const user = recall ? snap.memoryUser : null;
@@ -66,9 +67,16 @@ export function createRespond(d: RespondDeps) {
       let nextEventId = snap.nextEventId;
       const streamed: string[] = [];
       const deltas = createDeltaCoalescer(async (text) => {
-        const id = await d.pipeline.delta(ref, snap.attempt, text, nextEventId);
+        let id: number;
+        try {
+          id = await d.pipeline.delta(ref, snap.attempt, text, nextEventId);
+        } catch (err) {
+          abort.abort(); // the attempt fails (takeRest rethrows): no more tokens for a reply nobody sees
+          throw err;
+        }
         if (!id) {
           ctx.logger.warn({ attempt: snap.attempt, eventId: nextEventId }, 'delta refused: this attempt no longer owns the turn; stopping the reply');
+          fenced = true;
           abort.abort(); // stop paying for tokens nobody will see
           return false;
         }
@@ -78,7 +86,11 @@ export function createRespond(d: RespondDeps) {
       });
       const reply = await d.llm.stream({
         model: d.model, operation: 'chat', messages: built.messages, maxTokens: d.maxReplyTokens, signal: abort.signal,
-        onDelta: (t) => deltas.push(t),
+        promptTokens: built.promptTokens, onDelta: (t) => deltas.push(t),
+      }).catch(async (err: unknown) => {
+        // a failed delta write aborted the stream: its own error is the one that says why
+        await deltas.takeRest();
+        throw err;
       });
       const tail = await deltas.takeRest();
       if (tail === false) return;
@@ -89,7 +101,7 @@ export function createRespond(d: RespondDeps) {
       const outcome = await d.pipeline.commitResponse(ref, {
         attempt: snap.attempt, response: reply.text, tail, deltaLengths, usage: reply.usage,
         context: { ...built.report, tone: tone && { instruction: tone.name, negativeRun: tone.negativeRun } },
-        userTokens, replyTokens: counter.count(reply.text), intentLabel: snap.intent?.label ?? 'unknown', model: reply.model,
+        userTokens, replyTokens: reply.usageEstimated ? reply.usage.completionTokens : counter.count(reply.text), intentLabel: snap.intent?.label ?? 'unknown', model: reply.model,
       });
       if (!outcome) {
         ctx.logger.warn({ attempt: snap.attempt }, 'commit refused: the turn ended, was deleted or belongs to a newer attempt; the reply is dropped');
@@ -106,7 +118,7 @@ export function createRespond(d: RespondDeps) {
       ctx.logger.debug({ promptTokens: reply.usage.promptTokens, completionTokens: reply.usage.completionTokens }, 'turn completed');
       await afterCommit(ref, outcome, ctx.logger);
     } catch (err) {
-      if (abort.signal.aborted && !ctx.signal.aborted) return; // fenced out mid-stream: the turn belongs to another attempt
+      if (fenced && !ctx.signal.aborted) return; // fenced out mid-stream: the turn belongs to another attempt
       d.metrics.stageDuration.observe({ stage: 'response', outcome: 'failed' }, (performance.now() - t0) / 1000);
       await settleTurnError(err, {
         job: ctx.job, ref, pipeline: d.pipeline, queues: d.queues, logger: ctx.logger, metrics: d.metrics, signal: ctx.signal,
