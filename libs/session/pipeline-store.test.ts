@@ -114,7 +114,7 @@ describe('pipeline store scripts', () => {
     const extra = BEGIN_RESPONSE.replace("'user', 'mem'}", "'user', 'mem', 'extra'}");
     expect(extra).not.toBe(BEGIN_RESPONSE);
     const k = store.keysOf(s.id);
-    await expect(redis.eval(extra, 7, ...k.scriptKeys, 60, s.id, k.eventPrefix, ref.seq, 1000, 10)).rejects.toThrow(/no value for snapshot field extra/);
+    await expect(redis.eval(extra, 7, ...k.scriptKeys, 60, s.id, k.eventPrefix, ref.seq, 1000, 10, 'request-1')).rejects.toThrow(/no value for snapshot field extra/);
   });
 
   it('reads a completed turn\'s reply back exactly from its assistant message, after later turns and a summary', async () => {
