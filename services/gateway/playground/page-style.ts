@@ -1,8 +1,14 @@
 /**
- * The playground's style: the system's UI font for Latin text and the self-hosted Noto Sans KR for
- * Hangul (a stock Linux has no Hangul font at all); light and dark by the user's preference. The page
- * itself never scrolls: the conversation log does, so the composer stays in reach. Two columns on a
- * wide screen; on a phone the settings and the session panel fold into one line each.
+ * The playground's style: the self-hosted Noto Sans KR for all text (Hangul and Latin alike; a stock
+ * Linux has no Hangul font at all); light and dark by the user's preference. The page itself never
+ * scrolls: the conversation log does, so the composer stays in reach. Two columns on a wide screen; on
+ * a phone the settings and the session panel fold into one line each.
+ *
+ * Noto Sans KR is first in the family list on purpose. Behind system-ui, Chromium draws a Hangul
+ * character whose slice is not loaded yet with the system font's box, and keeps the box after the slice
+ * arrives: text laid out before its slice loaded (the Korean example on first paint, a bold time in the
+ * session panel) stayed tofu for good. First in the list, a loading slice is tracked and the text is
+ * redrawn when it lands.
  */
 export const pageStyle = `
 :root { color-scheme: light dark; --bg: #f6f7f9; --panel: #fff; --text: #1d2330; --muted: #5f6b7f; --line: #dde1e8;
@@ -13,7 +19,7 @@ export const pageStyle = `
 }
 * { box-sizing: border-box; }
 html, body { margin: 0; height: 100%; }
-body { font: 15px/1.55 system-ui, -apple-system, "Segoe UI", "Noto Sans KR", "Apple SD Gothic Neo", "Malgun Gothic", sans-serif;
+body { font: 15px/1.55 "Noto Sans KR", system-ui, -apple-system, "Segoe UI", "Apple SD Gothic Neo", "Malgun Gothic", sans-serif;
   background: var(--bg); color: var(--text); display: flex; flex-direction: column; height: 100dvh; overflow: hidden;
   word-break: keep-all; overflow-wrap: anywhere; }
 .sr-only { position: absolute; width: 1px; height: 1px; overflow: hidden; clip: rect(0 0 0 0); white-space: nowrap; }
@@ -56,7 +62,9 @@ summary { cursor: pointer; }
 .empty p { margin: 0 0 .3rem; }
 .example { font-weight: 500; text-align: left; background: var(--accent-soft); border-color: transparent; color: var(--text); }
 .log:empty { flex: 0; padding: 0; }
-.msg { max-width: 85%; padding: .55rem .8rem; border-radius: var(--radius); border: 1px solid var(--line); }
+/* A bubble may shrink below its longest unbroken token (a URL, 300 Hangul without a space) and breaks it
+   itself, instead of relying on what it inherits. */
+.msg { max-width: 85%; min-width: 0; overflow-wrap: anywhere; word-break: keep-all; padding: .55rem .8rem; border-radius: var(--radius); border: 1px solid var(--line); }
 .msg.user { align-self: flex-end; background: var(--user); }
 .msg.assistant { align-self: flex-start; background: var(--bot); }
 .msg .who { font-size: .75rem; color: var(--muted); font-weight: 700; display: flex; gap: .5rem; }
