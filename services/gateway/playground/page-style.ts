@@ -36,6 +36,7 @@ button.secondary { border-color: var(--line); color: var(--text); font-weight: 5
 button:disabled { opacity: .5; cursor: progress; }
 button.small { padding: .1rem .55rem; font-size: .8rem; }
 summary { cursor: pointer; }
+a { color: var(--accent); }
 
 .bar { background: var(--panel); border-bottom: 1px solid var(--line); padding: .6rem 1rem; display: flex; flex-wrap: wrap; gap: .5rem 1.2rem; align-items: center; }
 .bar h1 { font-size: 1.15rem; margin: 0; white-space: nowrap; }
@@ -89,6 +90,8 @@ summary { cursor: pointer; }
 .side-head::-webkit-details-marker { display: none; }
 .side-head .title { font-size: 1rem; font-weight: 700; }
 .side-head .brief { flex: 1; color: var(--muted); font-size: .8rem; }
+/* The brief stands in for the facts while the panel is folded (on a phone); open, the facts say it. */
+.side[open] .side-head .brief { visibility: hidden; }
 .side h3 { font-size: .78rem; margin: 1rem 0 .3rem; color: var(--muted); text-transform: uppercase; letter-spacing: .04em; }
 .facts { display: grid; grid-template-columns: auto 1fr; gap: .2rem .8rem; margin: .6rem 0 0; }
 .facts dt { color: var(--muted); }
@@ -117,7 +120,8 @@ summary { cursor: pointer; }
   .msg { max-width: 94%; }
   .side { flex: none; padding: .5rem .8rem; max-height: 3rem; }
   .side[open] { max-height: 55dvh; }
-  .side-head { cursor: pointer; }
+  .side-head { cursor: pointer; gap: .4rem; }
+  .side-head .brief { min-width: 0; font-size: .75rem; white-space: nowrap; overflow: hidden; text-overflow: ellipsis; }
   .side-head::after { content: "▸"; color: var(--muted); }
   .side[open] .side-head::after { content: "▾"; }
 }
