@@ -46,6 +46,46 @@ type WithErrors = Page & { errors: string[] };
   }
   const chipsOf = (page: Page, n: number) => page.locator('.msg.assistant').nth(n - 1).locator('.badge').allTextContents();
 
+  /**
+   * Which fonts Chromium drew an element's own text with, once the page's fonts are done loading (its own
+   * account, over CDP): a Hangul character drawn as a box comes from a system font, not the served one.
+   */
+  async function fontsOf(page: Page, selector: string): Promise<{ text: string; hangul: number; served: number; faces: string[] }> {
+    await page.evaluate('document.fonts.ready.then(() => new Promise((r) => requestAnimationFrame(() => r(true))))');
+    const cdp = await page.context().newCDPSession(page);
+    try {
+      const { root } = await cdp.send('DOM.getDocument');
+      const { nodeId } = await cdp.send('DOM.querySelector', { nodeId: root.nodeId, selector });
+      await cdp.send('CSS.enable');
+      const { fonts } = await cdp.send('CSS.getPlatformFontsForNode', { nodeId });
+      const text = (await page.locator(selector).textContent())!;
+      const served = fonts.filter((f) => f.isCustomFont && f.familyName.startsWith('Noto Sans KR'));
+      return { text, hangul: text.match(/[가-힣]/g)?.length ?? 0, served: served.reduce((n, f) => n + f.glyphCount, 0), faces: fonts.map((f) => `${f.postScriptName}:${f.glyphCount}`) };
+    } finally {
+      await cdp.detach();
+    }
+  }
+
+  /** For each space-separated word of an element's (single text node) text, on how many lines its characters sit. */
+  const linesPerWord = (page: Page, selector: string): Promise<Record<string, number>> => page.locator(selector).evaluate((el: any) => {
+    const node = el.firstChild;
+    const text: string = node.textContent;
+    const out: Record<string, number> = {};
+    let at = 0;
+    for (const word of text.split(' ')) {
+      const lineTops = new Set<number>();
+      for (let i = 0; i < word.length; i++) {
+        const r = (globalThis as any).document.createRange();
+        r.setStart(node, at + i);
+        r.setEnd(node, at + i + 1);
+        lineTops.add(Math.round(r.getBoundingClientRect().top));
+      }
+      out[word] = lineTops.size;
+      at += word.length + 1;
+    }
+    return out;
+  });
+
   it('streams a Korean turn\'s reply into the page and shows readable chips with titles', async () => {
     await sim({ tokensPerSecond: 60 });
     const page = await openPage();
@@ -169,10 +209,11 @@ type WithErrors = Page & { errors: string[] };
     // Three glyphs per line: two Hangul syllables and a private-use character no font has (a box).
     // With no Hangul font both syllables draw as that same box; the control line forces that case.
     await page.evaluate(`(() => {
-      for (const [id, family] of [['real', ''], ['control', '"DejaVu Sans", monospace']]) {
+      const lines = [['real', '', 400], ['control', '"DejaVu Sans", monospace', 400], ['bold', '', 700], ['bold-control', '"DejaVu Sans", monospace', 700]];
+      lines.forEach(([id, family, weight], n) => {
         const line = document.createElement('div');
         line.id = id;
-        line.style.cssText = 'position:fixed;left:0;top:' + (id === 'real' ? 0 : 80) + 'px;z-index:9;background:#fff;color:#000;font-size:48px;line-height:64px;'
+        line.style.cssText = 'position:fixed;left:0;top:' + (n * 80) + 'px;z-index:9;background:#fff;color:#000;font-size:48px;line-height:64px;font-weight:' + weight + ';'
           + (family ? 'font-family:' + family : '');
         for (const ch of ['가', '나', '\\ue000']) {
           const s = document.createElement('span');
@@ -181,16 +222,21 @@ type WithErrors = Page & { errors: string[] };
           line.appendChild(s);
         }
         document.body.appendChild(line);
-      }
-      return document.fonts.load('48px "Noto Sans KR"', '가나').then(() => true);
+      });
+      return Promise.all(['400', '700'].map((w) => document.fonts.load(w + ' 48px "Noto Sans KR"', '가나'))).then(() => true);
     })()`);
     const shot = (id: string, i: number) => page.locator(`#${id} span`).nth(i).screenshot();
-    const [ga, na, box] = [await shot('real', 0), await shot('real', 1), await shot('real', 2)];
-    const [cGa, cNa, cBox] = [await shot('control', 0), await shot('control', 1), await shot('control', 2)];
-    expect(cGa.equals(cNa) && cGa.equals(cBox)).toBe(true); // the method sees boxes when there are boxes
-    expect(ga.equals(na)).toBe(false);
-    expect(ga.equals(box)).toBe(false);
-    expect(await page.evaluate('document.fonts.check(\'48px "Noto Sans KR"\', "가나")')).toBe(true);
+    for (const [real, control] of [['real', 'control'], ['bold', 'bold-control']]) {
+      const [ga, na, box] = [await shot(real, 0), await shot(real, 1), await shot(real, 2)];
+      const [cGa, cNa, cBox] = [await shot(control, 0), await shot(control, 1), await shot(control, 2)];
+      expect(cGa.equals(cNa) && cGa.equals(cBox)).toBe(true); // the method sees boxes when there are boxes
+      expect(ga.equals(na)).toBe(false);
+      expect(ga.equals(box)).toBe(false);
+    }
+    expect((await shot('bold', 0)).equals(await shot('real', 0))).toBe(false);
+    // the bold line is drawn from the served 700 face, not a synthetic bold of the 400 one
+    expect((await fontsOf(page, '#bold span:first-child')).faces).toEqual([expect.stringMatching(/^NotoSansKR.*-Bold:1$/)]);
+    expect(await page.evaluate('document.fonts.check(\'48px "Noto Sans KR"\', "가나") && document.fonts.check(\'700 48px "Noto Sans KR"\', "가나")')).toBe(true);
     const font = await fetch(`${stack.baseUrl}/playground/app.css`).then((r) => r.text());
     const slice = /url\((\/playground\/fonts\/[^)]+\.woff2)\)/.exec(font)![1];
     const res = await fetch(stack.baseUrl + slice);
@@ -198,6 +244,53 @@ type WithErrors = Page & { errors: string[] };
     expect(Buffer.from(await res.arrayBuffer()).subarray(0, 4).toString('latin1')).toBe('wOF2');
     expect((await fetch(`${stack.baseUrl}/playground/fonts/..%2Fpackage.json`)).status).toBe(404);
   });
+
+  it('draws the page\'s own Korean with the served font, regular and bold, also text laid out before its font slice arrived', async () => {
+    // The Korean example is on the first paint, before any Hangul slice is loaded; the session panel's
+    // "Started" time (오전/오후 in ko-KR) is the page's bold Hangul. Behind a system font, both stayed boxes.
+    const page = await openPage();
+    const example = await fontsOf(page, '#empty .example[lang=ko]');
+    expect(example.hangul).toBeGreaterThan(10);
+    expect(example.served).toBeGreaterThanOrEqual(example.hangul);
+    await say(page, '안녕하세요', 1);
+    const started = await fontsOf(page, '#facts dd:last-of-type');
+    expect(started.text).toMatch(/^(오전|오후) /);
+    expect(started.served).toBeGreaterThanOrEqual(started.hangul);
+    expect(started.faces.every((f) => /^NotoSansKR.*-Bold:/.test(f))).toBe(true);
+    const author = await fontsOf(page, '.msg.assistant .who .at');
+    expect(author.served).toBeGreaterThanOrEqual(author.hangul);
+  });
+
+  it('keeps a long unbroken message inside its bubble, with no sideways scroll, on a desktop and a phone', async () => {
+    const korean = '메시지를 스트리밍으로 보내는 시뮬레이터입니다 ' + '가'.repeat(300);
+    const url = 'https://example.com/' + 'a'.repeat(40) + '/' + 'b'.repeat(200) + '?q=' + 'c'.repeat(60);
+    for (const viewport of [{ width: 1280, height: 800 }, { width: 390, height: 844 }]) {
+      const page = await openPage({ viewport, key: null });
+      if (viewport.width < 760) await page.getByText('Settings', { exact: true }).click(); // folded on a phone
+      await page.getByLabel('API key').fill(KEY);
+      if (viewport.width < 760) await page.getByText('Settings', { exact: true }).click();
+      await say(page, korean, 1);
+      await say(page, url, 2);
+      const boxes = await page.evaluate(`(() => {
+        const log = document.getElementById('log').getBoundingClientRect();
+        return { page: document.documentElement.scrollWidth, log: [log.left, log.right], logScroll: document.getElementById('log').scrollWidth - document.getElementById('log').clientWidth,
+          msgs: [...document.querySelectorAll('.msg')].map((m) => { const b = m.getBoundingClientRect(); const t = m.querySelector('.text');
+            return { left: b.left, right: b.right, overflow: t.scrollWidth - t.clientWidth }; }) };
+      })()`) as { page: number; log: number[]; logScroll: number; msgs: { left: number; right: number; overflow: number }[] };
+      expect(boxes.page).toBeLessThanOrEqual(viewport.width);
+      expect(boxes.logScroll).toBe(0);
+      expect(boxes.msgs).toHaveLength(4);
+      for (const m of boxes.msgs) {
+        expect(m.left).toBeGreaterThanOrEqual(boxes.log[0]);
+        expect(m.right).toBeLessThanOrEqual(boxes.log[1]);
+        expect(m.overflow).toBe(0);
+      }
+      // the long token wraps over several lines, the ordinary words before it each stay on one
+      expect(await linesPerWord(page, '.msg.user:first-child .text')).toMatchObject({ 메시지를: 1, 스트리밍으로: 1, 보내는: 1, 시뮬레이터입니다: 1 });
+      expect(Object.values(await linesPerWord(page, '.msg.user:first-child .text')).pop()).toBeGreaterThan(2);
+      expect(page.errors).toEqual([]);
+    }
+  }, 120_000);
 
   it('wraps Korean at word boundaries, never inside a word, and never scrolls sideways', async () => {
     const page = await openPage({ viewport: { width: 390, height: 844 }, key: null });
@@ -210,24 +303,7 @@ type WithErrors = Page & { errors: string[] };
     })()`);
     expect(await page.locator('#probe .text').evaluate((e) => (globalThis as any).getComputedStyle(e).wordBreak)).toBe('keep-all');
     // each word's characters share one line top; the over-long last word still wraps (overflow-wrap)
-    const tops: Record<string, number> = await page.locator('#probe .text').evaluate((el: any) => {
-      const node = el.firstChild;
-      const text: string = node.textContent;
-      const out: Record<string, number> = {};
-      let at = 0;
-      for (const word of text.split(' ')) {
-        const lineTops = new Set<number>();
-        for (let i = 0; i < word.length; i++) {
-          const r = (globalThis as any).document.createRange();
-          r.setStart(node, at + i);
-          r.setEnd(node, at + i + 1);
-          lineTops.add(Math.round(r.getBoundingClientRect().top));
-        }
-        out[word] = lineTops.size;
-        at += word.length + 1;
-      }
-      return out;
-    });
+    const tops = await linesPerWord(page, '#probe .text');
     expect(tops).toMatchObject({ 메시지를: 1, 스트리밍으로: 1, 보내는: 1, 시뮬레이터입니다: 1, 그리고: 1 });
     expect(await page.evaluate('document.documentElement.scrollWidth')).toBeLessThanOrEqual(390);
   });

@@ -29,6 +29,9 @@ describe('turnq loadtest against a real stack', () => {
     for (const c of CHARTS) expect(html).toContain(`src="${c}"`);
     expect(html).toContain('<table class="options"><tr><th>url</th>');
     expect(html).not.toContain('{&quot;url&quot;');
+    // the report names its directory without the machine's path (out lies outside the working directory here)
+    expect(html).toContain('<tr><th>out</th><td>closed</td></tr>');
+    expect(html).not.toContain(dir);
 
     const { summary, turns } = JSON.parse(readFileSync(join(out, 'report.json'), 'utf8'));
     expect(summary.order).toMatchObject({ sessionsChecked: 6, turnsChecked: 30, violations: 0 });

@@ -3,8 +3,13 @@ import type { TurnRecord } from './turn-record';
 export interface Chart { file: string; title: string; caption: string; spec: Record<string, unknown> }
 
 const MAX_POINTS = 4000;
-const WIDTH = 640;
+/* Every chart is this wide as a whole, axes and legend included, so the report's figures line up and
+   share one text size (the report shows them at most 700 px wide). */
+const WIDTH = 700;
 const HEIGHT = 260;
+/* Vega-Lite cannot fit a stack of views (the latency histograms) to a width: their plots get the width
+   a single chart's plot gets beside a y axis of short numbers. */
+const STACKED_PLOT_WIDTH = WIDTH - 53;
 /* Client and server time in every chart that shows both: blue circles and orange triangles. */
 const CLIENT = { color: '#1f5fae', shape: 'circle' };
 const SERVER = { color: '#e8710a', shape: 'triangle-up' };
@@ -43,7 +48,7 @@ export function throughputWindow(completed: number, wallSeconds: number): number
 
 const spec = (title: string, values: unknown[], rest: Record<string, unknown>) => ({
   $schema: 'https://vega.github.io/schema/vega-lite/v6.json',
-  title: { text: title, anchor: 'start', fontSize: 14 }, width: WIDTH, height: HEIGHT, data: { values },
+  title: { text: title, anchor: 'start', fontSize: 14 }, width: WIDTH, height: HEIGHT, autosize: { type: 'fit-x', contains: 'padding' }, data: { values },
   config: { font: 'sans-serif', axis: { labelFontSize: 11, titleFontSize: 12 }, legend: { labelFontSize: 11, orient: 'top' } },
   ...rest,
 });
@@ -133,7 +138,7 @@ export function chartSpecs(turns: TurnRecord[]): Chart[] {
         $schema: 'https://vega.github.io/schema/vega-lite/v6.json', title: { text: 'Latency distribution (ms)', anchor: 'start', fontSize: 14 },
         config: { font: 'sans-serif', axis: { labelFontSize: 11, titleFontSize: 12 } },
         vconcat: latency.map((l) => ({
-          width: WIDTH, height: Math.round(HEIGHT / 3), data: { values: l.values.map((ms) => ({ ms })) },
+          width: STACKED_PLOT_WIDTH, height: Math.round(HEIGHT / 3), data: { values: l.values.map((ms) => ({ ms })) },
           mark: { type: 'bar', color: l.metric.includes('server') ? SERVER.color : CLIENT.color },
           encoding: {
             x: { field: 'ms', type: 'quantitative', bin: { step: binStep(Math.max(...l.values), binsFor(l.values.length)), extent: [0, Math.max(1, ...l.values)] }, title: `${l.metric}, ms (n=${l.values.length})` },

@@ -4,6 +4,7 @@ import { formatSummary } from './format-summary';
 import { LOADTEST_USAGE, parseLoadtestOptions, type LoadtestOptions } from './loadtest-options';
 import { createProgressLine } from './progress-line';
 import { runLoad } from './run-load';
+import { shownPath } from './shown-path';
 import { summarizeRun } from './summarize-run';
 import { createTurnqClient } from './turnq-client';
 import { writeReport } from './write-report';
@@ -45,7 +46,7 @@ export async function main(argv: string[]): Promise<number> {
   client.close();
   const summary = summarizeRun(run.turns, run.sessionErrors, opts.users, run.sessions.length, order);
   const out = resolve(opts.out);
-  const { chartErrors } = await writeReport(out, { url: opts.url, startedAt, options: { ...opts, key: opts.key ? '(set)' : undefined }, node: process.version }, summary, run.turns);
+  const { chartErrors } = await writeReport(out, { url: opts.url, startedAt, options: { ...opts, out: shownPath(out, process.cwd()), key: opts.key ? '(set)' : undefined }, node: process.version }, summary, run.turns);
 
   console.log(formatSummary(summary, `turnq loadtest · ${opts.users} users × ${opts.turns} turns · ${mode} · follow ${opts.follow}`));
   for (const e of chartErrors) console.error(`loadtest: chart not rendered: ${e}`);

@@ -39,7 +39,7 @@ export async function writeReport(dir: string, meta: ReportMeta, summary: RunSum
   put('index.html', `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><title>turnq loadtest ${esc(meta.startedAt)}</title>
 <style>body{font-family:sans-serif;margin:2em;max-width:1400px}table{border-collapse:collapse}th,td{border:1px solid #ccc;padding:4px 8px;text-align:left;vertical-align:top}
-th{background:#f4f4f4;white-space:nowrap}.ok{color:#1a7f37}.bad{color:#cf222e}figure{display:inline-block;margin:1em 1em 1.5em 0;vertical-align:top;max-width:700px}img{max-width:100%}
+th{background:#f4f4f4;white-space:nowrap}.ok{color:#1a7f37}.bad{color:#cf222e}.charts{display:grid;grid-template-columns:repeat(auto-fill,minmax(min(100%,600px),1fr));gap:1.5em 2em}figure{margin:0}img{width:100%;height:auto}
 figcaption{color:#555;font-size:.9em;margin-top:.3em}table.options td{font-family:monospace}</style></head>
 <body><h1>turnq loadtest</h1>
 <p>${esc(meta.url)} · started ${esc(meta.startedAt)} · node ${esc(meta.node)}</p>
@@ -50,7 +50,7 @@ figcaption{color:#555;font-size:.9em;margin-top:.3em}table.options td{font-famil
 <table>${rows}</table>
 ${violations ? `<h2>Violations</h2><ul>${violations}</ul>` : ''}
 <h2>Charts</h2>
-${figures}
+<div class="charts">${figures}</div>
 <p>Raw data: <a href="report.json">report.json</a></p>
 </body></html>
 `);

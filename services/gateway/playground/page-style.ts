@@ -1,8 +1,14 @@
 /**
- * The playground's style: the system's UI font for Latin text and the self-hosted Noto Sans KR for
- * Hangul (a stock Linux has no Hangul font at all); light and dark by the user's preference. The page
- * itself never scrolls: the conversation log does, so the composer stays in reach. Two columns on a
- * wide screen; on a phone the settings and the session panel fold into one line each.
+ * The playground's style: the self-hosted Noto Sans KR for all text (Hangul and Latin alike; a stock
+ * Linux has no Hangul font at all); light and dark by the user's preference. The page itself never
+ * scrolls: the conversation log does, so the composer stays in reach. Two columns on a wide screen; on
+ * a phone the settings and the session panel fold into one line each.
+ *
+ * Noto Sans KR is first in the family list on purpose. Behind system-ui, Chromium draws a Hangul
+ * character whose slice is not loaded yet with the system font's box, and keeps the box after the slice
+ * arrives: text laid out before its slice loaded (the Korean example on first paint, a bold time in the
+ * session panel) stayed tofu for good. First in the list, a loading slice is tracked and the text is
+ * redrawn when it lands.
  */
 export const pageStyle = `
 :root { color-scheme: light dark; --bg: #f6f7f9; --panel: #fff; --text: #1d2330; --muted: #5f6b7f; --line: #dde1e8;
@@ -13,7 +19,7 @@ export const pageStyle = `
 }
 * { box-sizing: border-box; }
 html, body { margin: 0; height: 100%; }
-body { font: 15px/1.55 system-ui, -apple-system, "Segoe UI", "Noto Sans KR", "Apple SD Gothic Neo", "Malgun Gothic", sans-serif;
+body { font: 15px/1.55 "Noto Sans KR", system-ui, -apple-system, "Segoe UI", "Apple SD Gothic Neo", "Malgun Gothic", sans-serif;
   background: var(--bg); color: var(--text); display: flex; flex-direction: column; height: 100dvh; overflow: hidden;
   word-break: keep-all; overflow-wrap: anywhere; }
 .sr-only { position: absolute; width: 1px; height: 1px; overflow: hidden; clip: rect(0 0 0 0); white-space: nowrap; }
@@ -30,6 +36,7 @@ button.secondary { border-color: var(--line); color: var(--text); font-weight: 5
 button:disabled { opacity: .5; cursor: progress; }
 button.small { padding: .1rem .55rem; font-size: .8rem; }
 summary { cursor: pointer; }
+a { color: var(--accent); }
 
 .bar { background: var(--panel); border-bottom: 1px solid var(--line); padding: .6rem 1rem; display: flex; flex-wrap: wrap; gap: .5rem 1.2rem; align-items: center; }
 .bar h1 { font-size: 1.15rem; margin: 0; white-space: nowrap; }
@@ -56,7 +63,9 @@ summary { cursor: pointer; }
 .empty p { margin: 0 0 .3rem; }
 .example { font-weight: 500; text-align: left; background: var(--accent-soft); border-color: transparent; color: var(--text); }
 .log:empty { flex: 0; padding: 0; }
-.msg { max-width: 85%; padding: .55rem .8rem; border-radius: var(--radius); border: 1px solid var(--line); }
+/* A bubble may shrink below its longest unbroken token (a URL, 300 Hangul without a space) and breaks it
+   itself, instead of relying on what it inherits. */
+.msg { max-width: 85%; min-width: 0; overflow-wrap: anywhere; word-break: keep-all; padding: .55rem .8rem; border-radius: var(--radius); border: 1px solid var(--line); }
 .msg.user { align-self: flex-end; background: var(--user); }
 .msg.assistant { align-self: flex-start; background: var(--bot); }
 .msg .who { font-size: .75rem; color: var(--muted); font-weight: 700; display: flex; gap: .5rem; }
@@ -81,6 +90,8 @@ summary { cursor: pointer; }
 .side-head::-webkit-details-marker { display: none; }
 .side-head .title { font-size: 1rem; font-weight: 700; }
 .side-head .brief { flex: 1; color: var(--muted); font-size: .8rem; }
+/* The brief stands in for the facts while the panel is folded (on a phone); open, the facts say it. */
+.side[open] .side-head .brief { visibility: hidden; }
 .side h3 { font-size: .78rem; margin: 1rem 0 .3rem; color: var(--muted); text-transform: uppercase; letter-spacing: .04em; }
 .facts { display: grid; grid-template-columns: auto 1fr; gap: .2rem .8rem; margin: .6rem 0 0; }
 .facts dt { color: var(--muted); }
@@ -109,7 +120,8 @@ summary { cursor: pointer; }
   .msg { max-width: 94%; }
   .side { flex: none; padding: .5rem .8rem; max-height: 3rem; }
   .side[open] { max-height: 55dvh; }
-  .side-head { cursor: pointer; }
+  .side-head { cursor: pointer; gap: .4rem; }
+  .side-head .brief { min-width: 0; font-size: .75rem; white-space: nowrap; overflow: hidden; text-overflow: ellipsis; }
   .side-head::after { content: "▸"; color: var(--muted); }
   .side[open] .side-head::after { content: "▾"; }
 }
