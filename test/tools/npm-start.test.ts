@@ -1,4 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { freePort } from '../../libs/redis/spawn-redis';
 import { isFree } from '../../scripts/pick-ports';
@@ -86,9 +87,12 @@ describe('npm start, twice on one machine and one Redis', () => {
   }, 240_000);
 
   it('gives the workers METRICS_PORT, +1, +2 and +3 when METRICS_PORT is set, instead of one port to all of them', async () => {
-    // four free ports in a row: a free base alone says nothing of base+1..3
-    let base = await freePort();
-    while (!(await Promise.all([1, 2, 3].map((i) => isFree(base + i)))).every(Boolean)) base = await freePort();
+    // four free ports in a row, below the kernel's ephemeral range: a port in that range can be handed to
+    // any connection or listen(0) on the machine (this stack's own PORT included) before the worker binds it
+    const ephemeralLow = Number(readFileSync('/proc/sys/net/ipv4/ip_local_port_range', 'utf8').trim().split(/\s+/)[0]);
+    let base = 0;
+    do base = 10_000 + Math.floor(Math.random() * (ephemeralLow - 10_010));
+    while (!(await Promise.all([0, 1, 2, 3].map((i) => isFree(base + i)))).every(Boolean));
     a = await npmStart({ PORT: String(await freePort()), TURNQ_NAMESPACE: 'start-c', METRICS_PORT: String(base), LLM_SIM_PORT: '0' });
     for (const [i, service] of ['intent-worker', 'response-worker', 'summary-worker', 'memory-worker'].entries()) {
       expect(a.banner).toMatch(new RegExp(`${service}\\s+http://127\\.0\\.0\\.1:${base + i}/metrics`));
