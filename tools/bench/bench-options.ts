@@ -46,7 +46,8 @@ Baseline (the origin's synchronous design) vs raw BullMQ vs turnq, one run on th
   --little-sessions <n>    sessions for the Little's law check (default 2000; quick 200)
   --llm-ms <ms>            simulated LLM latency for that check (default 1000)
   --memory-sessions <n>    idle sessions measured for memory (default 1000; quick 100)
-  --stack-env KEY=VALUE    extra env for the turnq stack (repeatable), e.g. TURNQ_WORKER_CONCURRENCY=500
+  --stack-env KEY=VALUE    extra env for the turnq stack (repeatable), e.g. TURNQ_WORKER_CONCURRENCY=500;
+                           long-term memory is off unless TURNQ_MEMORY=on (which also starts a memory worker)
   --stack-dist <dir>       run the turnq stack from another build's dist/ (e.g. an older commit in its own worktree)
   --redis-defaults         the private redis-server with Redis's defaults instead of turnq's recommended settings
   --attribution-turns <n>  turns of the untimed MONITOR sample naming each command's script (default 400; quick 100; 0 skips)

@@ -32,12 +32,18 @@ export interface BenchStack {
 }
 
 const SERVICES = ['llm-sim', 'intent-worker', 'response-worker', 'summary-worker', 'gateway'] as const;
+/** Long-term memory is off in the bench unless `--stack-env TURNQ_MEMORY=on`, which also starts a memory worker. */
+const MEMORY_SERVICE = 'memory-worker';
 const DIST = join(__dirname, '..', '..');
 
 /**
  * A private turnq stack for the benchmark: the built services (dist/services/<name>/main.js) as real
  * processes with a fresh TURNQ_NAMESPACE on free ports, the simulator instant by default. Same approach
  * as the test harness (test/start-stack.ts), kept separate because tools must not depend on test code.
+ * Long-term memory is off by default, so every run (and an older build's, through `dist`) measures the
+ * same turn: with it on, each turn of a session with a user adds an embedding call, a memory job and an
+ * extraction call — measured on their own by scripts/bench-memory-retrieval.ts, or here with
+ * `--stack-env TURNQ_MEMORY=on`, which then runs a memory worker too (without one its jobs would pile up).
  */
 export async function startBenchStack(o: BenchStackOptions): Promise<BenchStack> {
   const dist = o.dist ?? DIST;
@@ -58,8 +64,11 @@ export async function startBenchStack(o: BenchStackOptions): Promise<BenchStack>
     HOST: '127.0.0.1',
     PORT: String(gatewayPort),
     TURNQ_API_KEYS: '',
+    TURNQ_MEMORY: 'off',
     ...o.env,
   };
+  const services: string[] = [...SERVICES];
+  if (env.TURNQ_MEMORY === 'on') services.splice(services.indexOf('gateway'), 0, MEMORY_SERVICE);
   const children: ChildProcess[] = [];
   const names: string[] = [];
   const stack: BenchStack = {
@@ -81,7 +90,7 @@ export async function startBenchStack(o: BenchStackOptions): Promise<BenchStack>
     },
   };
   try {
-    for (const service of SERVICES) {
+    for (const service of services) {
       const metricsPort = service === 'gateway' || service === 'llm-sim' ? null : await freePort();
       const out = openSync(join(logDir, `${service}.log`), 'a');
       const flags = o.cpuProfDir ? ['--cpu-prof', `--cpu-prof-dir=${o.cpuProfDir}`, `--cpu-prof-name=${service}.cpuprofile`] : [];
