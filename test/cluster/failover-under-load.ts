@@ -24,7 +24,7 @@ const PHASE_LIMIT_MS = 180_000;
  * of partition 0 is SIGKILLed; its replica is promoted; the shard then has no replica, so its
  * submissions answer 503 + Retry-After until the dead node rejoins as a replica. Asserts that every
  * acknowledged turn ends once and in order, that no status but 200/202/429/503 is seen, that every
- * 503 has Retry-After, that the failed shard answered 503, and that the other masters' sessions
+ * 503 has Retry-After, that the failed shard answered 503 and no other did, and that the other masters' sessions
  * completed turns between the kill and the promotion. Returns the summary line the tests print.
  */
 export async function failoverUnderLoad({ cluster, stack }: ClusterStack, o: FailoverOptions): Promise<string> {
@@ -38,6 +38,7 @@ export async function failoverUnderLoad({ cluster, stack }: ClusterStack, o: Fai
   const statuses = new Map<number, number>();
   const unavailableWithoutRetryAfter: string[] = [];
   let victim503 = 0;
+  let others503 = 0;
   let longestVictimSubmitMs = 0;
   let stop = false;
 
@@ -57,6 +58,7 @@ export async function failoverUnderLoad({ cluster, stack }: ClusterStack, o: Fai
         if (status === 503) {
           if (!r!.headers.get('retry-after')) unavailableWithoutRetryAfter.push(r!.text);
           if (onVictim(sid)) victim503++;
+          else others503++;
         }
         if (stop) return;
         await new Promise((res) => setTimeout(res, 200));
@@ -96,6 +98,8 @@ export async function failoverUnderLoad({ cluster, stack }: ClusterStack, o: Fai
     const unexpected = [...statuses].filter(([s]) => ![200, 202, 429, 503].includes(s));
     expect(unexpected).toEqual([]);
     expect(unavailableWithoutRetryAfter).toEqual([]);
+    // only the failing shard's partitions answer 503; the others keep serving
+    expect(others503).toBe(0);
 
     const completedDuringFailover: string[] = [];
     for (const sid of sessions) {
