@@ -121,11 +121,12 @@ export function createSessionStore(opts: StoreOptions) {
       return { messages, nextBefore: start > 0 && messages.length ? messages[0].id : null };
     },
 
-    /** `replyTo`: a pub/sub channel that hears the new turn's end, with the ended turn's fields (see SUBMIT), for a caller that waits. */
     /**
-     * Ends within `submitDeadlineMs`: an answer, or the error of the last attempt (Redis unavailable, a
-     * 503). A turn is then either stored and known to whoever retries with the same Idempotency-Key, or
-     * never stored: a run still queued in the client when the deadline passes is refused by SUBMIT.
+     * `replyTo`: a pub/sub channel that hears the new turn's end, with the ended turn's fields (see
+     * SUBMIT), for a caller that waits. Ends within `submitDeadlineMs`: an answer, or the error of the
+     * last attempt (Redis unavailable, a 503). A turn is then either stored and known to whoever retries
+     * with the same Idempotency-Key, or never stored: a run still queued in the client when the deadline
+     * passes is refused by SUBMIT ({kind: 'late'} when its answer still comes in time).
      */
     async submit(tenant: string, sessionId: string, turn: { content: string; idempotencyKey?: string; maxPending: number; replyTo?: string }): Promise<SubmitResult> {
       if (!isSessionId(sessionId)) return { kind: 'not_found' };

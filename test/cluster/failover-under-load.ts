@@ -40,6 +40,7 @@ export async function failoverUnderLoad({ cluster, stack }: ClusterStack, o: Fai
   let victim503 = 0;
   let others503 = 0;
   let longestVictimSubmitMs = 0;
+  const lastStatus = new Map<string, number>();
   let stop = false;
 
   async function drive(sid: string): Promise<void> {
@@ -50,6 +51,7 @@ export async function failoverUnderLoad({ cluster, stack }: ClusterStack, o: Fai
         const r = await api.submit(sid, `turn ${i} of ${sid}`, '', { 'idempotency-key': `${sid}-${i}` }).catch(() => null);
         const status = r?.status ?? 0;
         statuses.set(status, (statuses.get(status) ?? 0) + 1);
+        lastStatus.set(sid, status);
         if (onVictim(sid)) longestVictimSubmitMs = Math.max(longestVictimSubmitMs, Date.now() - sent);
         if (status === 200 || status === 202) {
           accepted.get(sid)!.push({ turnId: r!.json.turnId, at: Date.now() });
@@ -90,7 +92,14 @@ export async function failoverUnderLoad({ cluster, stack }: ClusterStack, o: Fai
     await cluster.restart(victim);
     await cluster.waitHealthy(1);
     const healedAt = Date.now();
-    await until('the healed shard acknowledges turns again', () => sessions.filter(onVictim).every((s) => ackedSince(s, healedAt) >= o.turns));
+    await until('the healed shard acknowledges turns again', () => sessions.filter(onVictim).every((s) => ackedSince(s, healedAt) >= o.turns), async () => {
+      const out = [];
+      for (const s of sessions.filter(onVictim)) {
+        const last = accepted.get(s)!.at(-1);
+        out.push(`${s}: ${ackedSince(s, healedAt)} acknowledged since, last status ${lastStatus.get(s)}, last turn ${last ? await jobsOf({ cluster, stack }, s, last.turnId) : '-'}`);
+      }
+      return out.join('\n');
+    });
     stop = true;
     await load;
 
@@ -147,10 +156,10 @@ async function sessionsOnBothSides(api: ReturnType<typeof client>, onVictim: (si
   return [...mine, ...others];
 }
 
-async function until(what: string, cond: () => boolean | Promise<boolean>): Promise<void> {
+async function until(what: string, cond: () => boolean | Promise<boolean>, detail?: () => Promise<string>): Promise<void> {
   const end = Date.now() + PHASE_LIMIT_MS;
   while (!(await cond())) {
-    if (Date.now() > end) throw new Error(`failover test: not reached within ${PHASE_LIMIT_MS / 1000} s: ${what}`);
+    if (Date.now() > end) throw new Error(`failover test: not reached within ${PHASE_LIMIT_MS / 1000} s: ${what}${detail ? `\n${await detail()}` : ''}`);
     await new Promise((res) => setTimeout(res, 100));
   }
 }
@@ -164,6 +173,7 @@ async function jobsOf({ cluster, stack }: Pick<ClusterStack, 'cluster' | 'stack'
     for (const name of ['intent', 'response']) {
       const q = new Queue(name, { connection: redis, prefix });
       const job = await q.getJob(turnJobId(turnId));
+      out.push(`${name} queue ${JSON.stringify(await q.getJobCounts('waiting', 'active', 'delayed', 'failed', 'completed'))}`);
       out.push(`${name}: ${job ? `${await job.getState()} attempts ${job.attemptsMade} stalled ${job.stalledCounter} failed ${job.failedReason ?? '-'}` : 'no job'}`);
       await q.close();
     }
