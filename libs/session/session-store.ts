@@ -41,13 +41,13 @@ const IDEMPOTENCY_WINDOW_MS = 24 * 3600 * 1000;
  * failover) the cluster client keeps the command until the slot has a master again, so without a
  * bound the caller would wait the whole failover.
  */
-export const SUBMIT_DEADLINE_MS = 4000;
+const SUBMIT_DEADLINE_MS = 4000;
 /**
  * How far Redis's clock may lag the caller's without a late run storing a turn after the caller gave
  * up: SUBMIT refuses to store after `deadline - LATE_GRACE_MS` on Redis's clock, the caller gives up at
  * `deadline` on its own.
  */
-export const LATE_GRACE_MS = 1000;
+const LATE_GRACE_MS = 1000;
 
 /** The id of one submit or cancel, kept by its script so a re-run after a lost reply is recognised. */
 const requestId = (): string => randomBytes(9).toString('base64url');

@@ -7,7 +7,7 @@ import { settleWithin } from './settle-within';
  * over) leaves an active turn without a job; the reconciler adds it under the same job id, so the turn
  * is accepted either way and a late add is harmless.
  */
-export const DISPATCH_WAIT_MS = 2000;
+const DISPATCH_WAIT_MS = 2000;
 
 /** Adds the intent job of a turn that just became its session's active one. */
 export async function dispatchTurn(deps: Pick<GatewayDeps, 'queues' | 'logger'>, ref: TurnRef): Promise<void> {
