@@ -62,7 +62,13 @@ export function createReconciler(o: ReconcilerOptions) {
   async function runOnce(): Promise<number> {
     let repaired = 0;
     for (let p = 0; p < o.partitions; p++) {
-      const { now, sessionIds } = await o.pipeline.staleInflight(p, o.afterMs, 200);
+      // a partition whose shard is failing over is skipped this pass; the others are still repaired
+      const stale = await o.pipeline.staleInflight(p, o.afterMs, 200).catch((err: Error) => {
+        o.logger.warn({ partition: p, err: err.message }, 'reconcile of a partition failed; will retry');
+        return null;
+      });
+      if (!stale) continue;
+      const { now, sessionIds } = stale;
       for (const sessionId of sessionIds) {
         try {
           if (await repairSession(p, sessionId, now)) repaired++;

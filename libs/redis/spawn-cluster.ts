@@ -18,7 +18,8 @@ export interface ClusterNodeProcess {
 /**
  * A private Redis Cluster of real redis-server processes on free loopback ports, for tests and the
  * bench: each node in its own directory with the append-only file on, `cluster-node-timeout` 2 s and
- * an explicit cluster bus port (port + 10000 can pass 65535 for a random high port).
+ * an explicit cluster bus port (port + 10000 can pass 65535 for a random high port), and
+ * `cluster-require-full-coverage no` (a failing shard does not stop the others).
  */
 export interface SpawnedCluster {
   nodes: ClusterNodeProcess[];
@@ -136,6 +137,10 @@ function startNode(n: Pick<ClusterNodeProcess, 'port' | 'busPort' | 'dir'>): Chi
     '--port', String(n.port), '--bind', '127.0.0.1', '--dir', n.dir,
     '--cluster-enabled', 'yes', '--cluster-config-file', 'nodes.conf', '--cluster-node-timeout', String(NODE_TIMEOUT_MS),
     '--cluster-port', String(n.busPort),
+    // while a master fails over, the other shards keep serving: with the default (yes) every node
+    // refuses every command from the moment the failed master's slots are uncovered until its replica
+    // is promoted
+    '--cluster-require-full-coverage', 'no',
     // a node learns its own address only from a peer's MEET: a 1-master cluster would list its slots
     // under an empty host in CLUSTER SLOTS, and ioredis would wait for a connection to "" for ever
     '--cluster-announce-ip', '127.0.0.1',

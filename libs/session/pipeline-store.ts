@@ -1,3 +1,4 @@
+import { serverTimeMs } from '#libs/redis';
 import { decodeStored } from './decode';
 import { newRequestId, turnIdOf } from './ids';
 import { fieldsByName, RESPONSE_SNAPSHOT_FIELDS } from './record-fields';
@@ -138,12 +139,12 @@ export function createPipelineStore(opts: StoreOptions) {
 
     /**
      * Sessions whose active turn was handed over (or last checked) more than `afterMs` ago, by the Redis
-     * clock (the scripts score inflight with it), and that clock's `now` for touchInflight.
+     * clock of the partition's master (the scripts score inflight with it), and that clock's `now` for touchInflight.
      */
     async staleInflight(partition: number, afterMs: number, limit: number): Promise<{ now: number; sessionIds: string[] }> {
-      const [sec, micro] = (await redis.time()).map(Number);
-      const now = sec * 1000 + Math.floor(micro / 1000);
-      return { now, sessionIds: await redis.zrangebyscore(inflightKey(namespace, partition), '-inf', now - afterMs, 'LIMIT', 0, limit) };
+      const key = inflightKey(namespace, partition);
+      const now = await serverTimeMs(redis, key);
+      return { now, sessionIds: await redis.zrangebyscore(key, '-inf', now - afterMs, 'LIMIT', 0, limit) };
     },
 
     async touchInflight(partition: number, sessionId: string, atMs: number): Promise<void> {

@@ -10,9 +10,11 @@ export interface ScriptClient {
   commitResponse: Script; fail: Script; cancel: Script; remove: Script; commitSummary: Script;
   readForSummary: Script; readSession: Script; readTurn: Script; readEvents: Script; readMessages: Script; probeActive: Script;
   releaseEnded: Script; rateLimitWait: Script;
+  /** The same scripts, each call ending by `until` (epoch ms): no run is awaited or started after it. */
+  within(until: number): ScriptClient;
 }
 
-export const SCRIPTS: Record<keyof ScriptClient, string> = {
+export const SCRIPTS: Record<Exclude<keyof ScriptClient, 'within'>, string> = {
   create: S.CREATE, submit: S.SUBMIT, start: S.START, commitIntent: S.COMMIT_INTENT, beginResponse: S.BEGIN_RESPONSE, delta: S.DELTA,
   commitResponse: S.COMMIT_RESPONSE, fail: S.FAIL, cancel: S.CANCEL, remove: S.DELETE, commitSummary: S.COMMIT_SUMMARY,
   readForSummary: S.READ_FOR_SUMMARY, readSession: S.READ_SESSION, readTurn: S.READ_TURN, readEvents: S.READ_EVENTS, readMessages: S.READ_MESSAGES,
@@ -54,26 +56,30 @@ export class ReplyTimeoutError extends Error {
  * this is the one place that repeats a command, and it knows which commands may be repeated.
  */
 export function bindScripts(redis: Redis, retry: RetryOptions = DEFAULT_RETRY): ScriptClient {
-  const client = {} as Record<string, Script>;
+  const fns: Record<string, Script> = {};
   for (const [name, source] of Object.entries(SCRIPTS)) {
     const command = `turnq_${name}`;
     const lua = redis.isCluster ? shardedVariant(source) : source;
     if (!(command in redis)) redis.defineCommand(command, { numberOfKeys: 7, lua });
-    const fn = (redis as unknown as Record<string, Script>)[command].bind(redis);
-    client[name] = (...args) => runIdempotent(redis, name, () => fn(...args), retry);
+    fns[name] = (redis as unknown as Record<string, Script>)[command].bind(redis);
   }
-  return client as unknown as ScriptClient;
+  const bind = (until: number): ScriptClient => {
+    const client = { within: bind } as unknown as Record<string, unknown>;
+    for (const [name, fn] of Object.entries(fns)) client[name] = (...args: Array<string | number>) => runIdempotent(redis, name, () => fn(...args), retry, until);
+    return client as unknown as ScriptClient;
+  };
+  return bind(Infinity);
 }
 
-async function runIdempotent<T>(redis: Redis, name: string, run: () => Promise<T>, o: RetryOptions): Promise<T> {
+async function runIdempotent<T>(redis: Redis, name: string, run: () => Promise<T>, o: RetryOptions, until: number): Promise<T> {
   let deadline = 0;
   for (;;) {
     try {
-      return await withReplyTimeout(run(), name, o.replyMs);
+      return await withReplyTimeout(run(), name, Math.max(0, Math.min(o.replyMs, until - Date.now())));
     } catch (err) {
       if (!isRedisUnavailable(err) || notSent(err)) throw err;
       const now = Date.now();
-      deadline ||= now + o.retryMs;
+      deadline ||= Math.min(now + o.retryMs, until);
       if (now >= deadline || !(await ready(redis, deadline - now))) throw err;
     }
   }

@@ -135,14 +135,16 @@ return now
 /**
  * Submit. ARGV: 4 tenant, 5 content, 6 idempotency key or '', 7 max pending, 8 idempotency window ms,
  * 9 reply channel or '' (when the turn ends, `{c: its channel, f: its fields}` is announced there),
- * 10 request id (the gateway's id of this POST, fresh per request).
+ * 10 request id (the gateway's id of this POST, fresh per request), 11 latest time (ms, Redis clock) at which
+ * a new turn may still be stored, or '' for none: the gateway has answered 503 by then, so a run that
+ * reaches Redis later (queued in the client through a failover) stores nothing and answers {'late'}.
  * Guarantees: checks run existence → conflict → capacity and a refused turn stores nothing; the same
  * key within the window returns the first turn's seq even for parallel requests (the script is atomic);
  * a turn becomes the active one only when the session is idle, so at most one turn per session is ever
  * dispatched. The same request id again (a re-run after a lost reply) creates nothing and answers
  * {'ok'} for the turn the first run created, flagged as a replay, with its dispatch when that turn is
  * still queued and owns the session (adding its job twice is harmless).
- * Returns {'nf'} | {'dup', seq} | {'conflict', seq} | {'full', pending} | {'ok', seq, dispatch, createdAt, replay}.
+ * Returns {'nf'} | {'late'} | {'dup', seq} | {'conflict', seq} | {'full', pending} | {'ok', seq, dispatch, createdAt, replay}.
  */
 export const SUBMIT = `${PRELUDE}
 local s = redis.call('HMGET', KEYS[1], 'tenant', 'act')
@@ -156,6 +158,7 @@ if mine then
   return {'ok', tonumber(mine), dispatch, tonumber(f[2] or '0'), 1}
 end
 local now = now_ms()
+if ARGV[11] and ARGV[11] ~= '' and now > tonumber(ARGV[11]) then return {'late'} end
 local hash = redis.sha1hex(ARGV[5])
 if ARGV[6] ~= '' then
   local prev = redis.call('HGET', KEYS[6], ARGV[6])

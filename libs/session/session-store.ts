@@ -2,7 +2,7 @@ import type { Redis } from '#libs/redis';
 import { decodeEvent, decodeMessage, decodeSession, decodeTurn } from './decode';
 import { isSessionId, newRequestId, newSessionId, parseMessageId, parseTurnId } from './ids';
 import { replayTurn } from './replay-turn';
-import { bindScripts, type RetryOptions } from './session-scripts-client';
+import { bindScripts, type RetryOptions, type ScriptClient } from './session-scripts-client';
 import { turnRecord } from './record-fields';
 import { sessionKeys, type SessionKeys } from './session-keys';
 import type { Message, Session, StreamEvent, Turn } from './session-types';
@@ -11,6 +11,8 @@ export interface StoreOptions {
   redis: Redis; namespace: string; partitions: number; ttlSeconds: number;
   /** How long a script whose reply was lost is re-run (session-scripts-client.ts); defaults there. */
   retry?: RetryOptions;
+  /** The longest a submit takes, answer or error (SUBMIT_DEADLINE_MS by default). */
+  submitDeadlineMs?: number;
 }
 export interface NewSession { userId?: string; systemPrompt?: string; metadata?: Record<string, string>; memory?: boolean }
 export interface TurnRef { sessionId: string; seq: number; turnId: string; partition: number }
@@ -20,7 +22,8 @@ export type SubmitResult =
   | { kind: 'duplicate'; turn: Turn }
   | { kind: 'not_found' }
   | { kind: 'conflict'; turnId: string }
-  | { kind: 'too_many'; pending: number };
+  | { kind: 'too_many'; pending: number }
+  | { kind: 'late' };
 
 export type CancelResult = { kind: 'cancelled'; turn: Turn; next: TurnRef | null; totalMs: number } | { kind: 'not_found' } | { kind: 'conflict'; turn: Turn };
 
@@ -31,6 +34,19 @@ export type CancelResult = { kind: 'cancelled'; turn: Turn; next: TurnRef | null
 export const GONE: StreamEvent = { id: 0, type: 'gone', data: '{"reason":"session_gone","message":"the session of this turn was deleted or has expired"}' };
 
 const IDEMPOTENCY_WINDOW_MS = 24 * 3600 * 1000;
+
+/**
+ * A submit ends within this, stored or not: while the master of the session's slot is gone (a
+ * failover) the cluster client keeps the command until the slot has a master again, so without a
+ * bound the caller would wait the whole failover.
+ */
+const SUBMIT_DEADLINE_MS = 4000;
+/**
+ * How far Redis's clock may lag the caller's without a late run storing a turn after the caller gave
+ * up: SUBMIT refuses to store after `deadline - LATE_GRACE_MS` on Redis's clock, the caller gives up at
+ * `deadline` on its own.
+ */
+const LATE_GRACE_MS = 1000;
 
 /** The gateway's view of sessions: every read and write a route needs, each one script or one round trip. */
 export function createSessionStore(opts: StoreOptions) {
@@ -45,10 +61,10 @@ export function createSessionStore(opts: StoreOptions) {
     sessionId, seq, turnId: `trn_${sessionId.slice(4)}_${seq}`, partition: keysOf(sessionId).partition,
   });
 
-  async function getTurn(tenant: string, turnId: string): Promise<Turn | null> {
+  async function getTurn(tenant: string, turnId: string, via: ScriptClient = scripts): Promise<Turn | null> {
     const p = parseTurnId(turnId);
     if (!p) return null;
-    const r = await scripts.readTurn(...args(p.sessionId), tenant, p.seq);
+    const r = await via.readTurn(...args(p.sessionId), tenant, p.seq);
     return r[0] === 'ok' ? decodeTurn(p.sessionId, p.seq, turnRecord(r[1] as string[])) : null;
   }
 
@@ -98,16 +114,26 @@ export function createSessionStore(opts: StoreOptions) {
       return { messages, nextBefore: start > 0 && messages.length ? messages[0].id : null };
     },
 
-    /** `replyTo`: a pub/sub channel that hears the new turn's end, with the ended turn's fields (see SUBMIT), for a caller that waits. */
+    /**
+     * `replyTo`: a pub/sub channel that hears the new turn's end, with the ended turn's fields (see
+     * SUBMIT), for a caller that waits. Ends within `submitDeadlineMs`: an answer, or the error of the
+     * last attempt (Redis unavailable, a 503). A turn is then either stored and known to whoever retries
+     * with the same Idempotency-Key, or never stored: a run still queued in the client when the deadline
+     * passes is refused by SUBMIT ({kind: 'late'} when its answer still comes in time).
+     */
     async submit(tenant: string, sessionId: string, turn: { content: string; idempotencyKey?: string; maxPending: number; replyTo?: string }): Promise<SubmitResult> {
       if (!isSessionId(sessionId)) return { kind: 'not_found' };
-      const r = await scripts.submit(...args(sessionId), tenant, turn.content, turn.idempotencyKey ?? '', turn.maxPending, IDEMPOTENCY_WINDOW_MS, turn.replyTo ?? '', newRequestId());
+      const until = Date.now() + (opts.submitDeadlineMs ?? SUBMIT_DEADLINE_MS);
+      const bounded = scripts.within(until);
+      const r = await bounded.submit(...args(sessionId), tenant, turn.content, turn.idempotencyKey ?? '', turn.maxPending, IDEMPOTENCY_WINDOW_MS,
+        turn.replyTo ?? '', newRequestId(), until - LATE_GRACE_MS);
       switch (r[0]) {
         case 'nf': return { kind: 'not_found' };
+        case 'late': return { kind: 'late' };
         case 'full': return { kind: 'too_many', pending: Number(r[1]) };
         case 'conflict': return { kind: 'conflict', turnId: refOf(sessionId, Number(r[1])).turnId };
         case 'dup': {
-          const existing = await getTurn(tenant, refOf(sessionId, Number(r[1])).turnId);
+          const existing = await getTurn(tenant, refOf(sessionId, Number(r[1])).turnId, bounded);
           return existing ? { kind: 'duplicate', turn: existing } : { kind: 'not_found' };
         }
         default: {
@@ -115,7 +141,7 @@ export function createSessionStore(opts: StoreOptions) {
           const dispatch = Number(r[2]) ? refOf(sessionId, Number(r[2])) : null;
           if (Number(r[4]) === 1) {
             // a re-run after a lost reply: the first run created the turn, which may have moved on since
-            const created = await getTurn(tenant, refOf(sessionId, seq).turnId);
+            const created = await getTurn(tenant, refOf(sessionId, seq).turnId, bounded);
             return created ? { kind: 'created', turn: created, dispatch } : { kind: 'not_found' };
           }
           // The new turn is fully known here: no second round trip to read it back.

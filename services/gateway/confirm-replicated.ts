@@ -1,6 +1,10 @@
 import { waitReplicas } from '#libs/redis';
 import type { GatewayDeps } from './gateway-deps';
 import { HttpProblem } from './http-problem';
+import { settleWithin } from './settle-within';
+
+/** Beyond WAIT's own timeout: the time for its reply, or for the client to give up on a master that is gone (a late WAIT is harmless). */
+const REPLY_GRACE_MS = 1000;
 
 /**
  * TURNQ_WAIT_REPLICAS > 0: before a turn is acknowledged, that many replicas of the master that owns
@@ -13,7 +17,7 @@ export async function confirmReplicated(deps: Pick<GatewayDeps, 'redis' | 'store
   const want = deps.waitReplicas?.count ?? 0;
   if (want === 0) return;
   const timeoutMs = deps.waitReplicas!.timeoutMs;
-  const acked = await waitReplicas(deps.redis, deps.store.keysOf(sessionId).scriptKeys[0], want, timeoutMs);
+  const acked = await settleWithin(waitReplicas(deps.redis, deps.store.keysOf(sessionId).scriptKeys[0], want, timeoutMs), timeoutMs + REPLY_GRACE_MS, () => 0);
   if (acked < want) {
     throw new HttpProblem(503, `storage: ${acked} of ${want} Redis replicas confirmed the turn within ${timeoutMs} ms; `
       + 'retry with the same Idempotency-Key', { 'Retry-After': '1' });

@@ -16,6 +16,9 @@ export class HttpProblem extends Error {
   }
 }
 
+/** Redis could not take the request in time (down, or a shard failing over): retry, with the same Idempotency-Key for a submit. */
+export const storeUnavailable = (): HttpProblem => new HttpProblem(503, 'storage: Redis is unreachable; try again shortly', { 'Retry-After': '5' });
+
 export function sendProblem(res: Response, p: HttpProblem): void {
   for (const [k, v] of Object.entries(p.headers)) res.setHeader(k, v);
   res.status(p.status).type('application/problem+json')
@@ -33,7 +36,7 @@ export function problemHandler(logger: Logger): ErrorRequestHandler {
     if (e.type === 'charset.unsupported' || e.type === 'encoding.unsupported') return sendProblem(res, new HttpProblem(415, `content-type: ${e.message}`));
     if (e.type === 'request.aborted') { res.destroy(); return; }
     if (e.status && e.status >= 400 && e.status < 500) return sendProblem(res, new HttpProblem(e.status, e.message ?? 'bad request'));
-    if (isRedisUnavailable(err)) return sendProblem(res, new HttpProblem(503, 'storage: Redis is unreachable; try again shortly', { 'Retry-After': '5' }));
+    if (isRedisUnavailable(err)) return sendProblem(res, storeUnavailable());
     logger.error({ err: e.message, stack: (err as Error).stack, method: req.method, path: req.route?.path }, 'unhandled error');
     sendProblem(res, new HttpProblem(500, 'internal: an unexpected error occurred'));
   };

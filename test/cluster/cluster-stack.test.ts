@@ -4,38 +4,33 @@ import { join } from 'node:path';
 import type { SpawnedCluster } from '#libs/redis';
 import { partitionOf } from '#libs/session';
 import { client } from '../http-client';
-import { namespaceOnEveryMaster, partitionMasters, startCluster } from '../start-cluster';
-import { startStack, type Stack } from '../start-stack';
+import { CLUSTER_PARTITIONS as PARTITIONS, partitionMasters, startClusterStack, type ClusterStack } from '../start-cluster';
+import type { Stack } from '../start-stack';
+import { failoverUnderLoad } from './failover-under-load';
 
 const SUITE = join(__dirname, '..', '..', '..', 'shared', 'conformance', 'run.mjs');
-const PARTITIONS = 12;
 const KEY = 'cluster-key-a';
 
 /**
  * A whole stack of real processes on a real Redis Cluster (3 masters, 3 replicas) through
  * REDIS_CLUSTER_NODES, with TURNQ_PARTITIONS=12 spread over every master, 2 intent and 3 response
- * workers, and TURNQ_WAIT_REPLICAS=1: the per-session order test and the conformance suite.
+ * workers, and TURNQ_WAIT_REPLICAS=1: the per-session order test, the conformance suite, and last (it
+ * kills a master) the reduced form of the failover test; failover.test.ts is its full form.
  */
 describe('turnq on a Redis Cluster', () => {
+  let c: ClusterStack;
   let cluster: SpawnedCluster;
   let stack: Stack;
 
   beforeAll(async () => {
-    cluster = await startCluster();
-    const namespace = await namespaceOnEveryMaster(cluster, PARTITIONS);
-    stack = await startStack({
-      namespace,
+    c = await startClusterStack({
       workers: { 'intent-worker': 2, 'response-worker': 3, 'summary-worker': 1 },
-      env: {
-        REDIS_CLUSTER_NODES: cluster.seeds, TURNQ_PARTITIONS: String(PARTITIONS), TURNQ_WAIT_REPLICAS: '1', TURNQ_WAIT_TIMEOUT_MS: '2000',
-        TURNQ_API_KEYS: `${KEY}=tenant-a,cluster-key-b=tenant-b`,
-        LLM_SIM_LATENCY_MS: '5', LLM_SIM_LATENCY_JITTER_MS: '40', LLM_SIM_TOKENS_PER_SECOND: '0', TURNQ_WORKER_CONCURRENCY: '20', TURNQ_MAX_PENDING_TURNS: '50',
-      },
+      env: { TURNQ_API_KEYS: `${KEY}=tenant-a,cluster-key-b=tenant-b`, TURNQ_WORKER_CONCURRENCY: '20', TURNQ_MAX_PENDING_TURNS: '50' },
     });
+    ({ cluster, stack } = c);
   }, 300_000);
   afterAll(async () => {
-    await stack?.stop();
-    await cluster?.stop();
+    await c?.stop();
   });
 
   it('logs that it runs in cluster mode', () => {
@@ -87,4 +82,8 @@ describe('turnq on a Redis Cluster', () => {
     expect(text).toMatch(/\d+ passed, 0 failed, 0 skipped/);
     expect(code).toBe(0);
   }, 180_000);
+
+  it('fails over under load (reduced form): no acknowledged turn lost, 503 + Retry-After on the failed shard only', async () => {
+    console.log(await failoverUnderLoad(c, { sessions: 6, turns: 2, key: KEY }));
+  }, 600_000);
 });

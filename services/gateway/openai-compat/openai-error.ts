@@ -1,7 +1,7 @@
 import type { ErrorRequestHandler, Response } from 'express';
 import { isRedisUnavailable } from '#libs/redis';
 import type { Logger } from '#libs/logger';
-import { HttpProblem } from '../http-problem';
+import { HttpProblem, storeUnavailable } from '../http-problem';
 
 /**
  * An error in OpenAI's shape (`{ error: { message, type, param, code } }`): the OpenAI-compatible
@@ -54,7 +54,7 @@ export function openAiErrorHandler(logger: Logger): ErrorRequestHandler {
     if (e.type === 'charset.unsupported' || e.type === 'encoding.unsupported') return sendOpenAiError(res, fromProblem(new HttpProblem(415, `content-type: ${e.message}`)));
     if (e.type === 'request.aborted') { res.destroy(); return; }
     if (e.status && e.status >= 400 && e.status < 500) return sendOpenAiError(res, fromProblem(new HttpProblem(e.status, e.message ?? 'bad request')));
-    if (isRedisUnavailable(err)) return sendOpenAiError(res, fromProblem(new HttpProblem(503, 'storage: Redis is unreachable; try again shortly', { 'Retry-After': '5' })));
+    if (isRedisUnavailable(err)) return sendOpenAiError(res, fromProblem(storeUnavailable()));
     logger.error({ err: e.message, stack: (err as Error).stack, method: req.method, path: req.route?.path }, 'unhandled error');
     sendOpenAiError(res, new OpenAiError(500, 'internal: an unexpected error occurred', 'server_error'));
   };

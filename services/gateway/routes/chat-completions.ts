@@ -1,5 +1,7 @@
 import { Router } from 'express';
 import { confirmReplicated } from '../confirm-replicated';
+import { dispatchTurn } from '../dispatch-turn';
+import { storeUnavailable } from '../http-problem';
 import { authenticate } from '../middleware/authenticate';
 import { jsonBody } from '../middleware/json-body';
 import { rateLimit } from '../middleware/rate-limit';
@@ -18,7 +20,7 @@ const PATHS = ['/v1/chat/completions', '/v1/models'];
  * every error of these paths, 401 and 429 included, comes in OpenAI's error shape.
  */
 export function chatCompletionsRouter(deps: GatewayDeps): Router {
-  const { store, queues, logger } = deps;
+  const { store, logger } = deps;
   const model = deps.replyModel ?? 'gpt-4o-mini';
   const created = Math.floor(Date.now() / 1000);
   const modelObject = { id: model, object: 'model', created, owned_by: 'turnq' };
@@ -59,12 +61,10 @@ export function chatCompletionsRouter(deps: GatewayDeps): Router {
       case 'too_many':
         throw new OpenAiError(429, `X-Session-Id: ${result.pending} turns are already pending (limit ${deps.maxPendingTurns})`, 'requests',
           null, 'too_many_pending_turns', { 'Retry-After': '2' });
+      case 'late':
+        throw storeUnavailable();
       case 'created':
-        if (result.dispatch) {
-          // A failed add leaves an active turn without a job; the reconciler re-adds it, so the turn is accepted.
-          await queues.addTurn('intent', result.dispatch).catch((err: Error) =>
-            logger.warn({ turnId: result.dispatch?.turnId, err: err.message }, 'dispatch failed; the reconciler will retry'));
-        }
+        if (result.dispatch) await dispatchTurn(deps, result.dispatch);
     }
     await confirmReplicated(deps, sessionId);
     res.set({ 'X-Session-Id': sessionId, 'X-Turn-Id': result.turn.turnId });

@@ -1,13 +1,14 @@
 import { Router } from 'express';
 import { TERMINAL, type Turn } from '#libs/session';
 import { confirmReplicated } from '../confirm-replicated';
-import { HttpProblem } from '../http-problem';
+import { dispatchTurn } from '../dispatch-turn';
+import { HttpProblem, storeUnavailable } from '../http-problem';
 import { jsonBody } from '../middleware/json-body';
 import { idempotencyKey, parseOr400, singleValued, submitTurnBody, submitTurnQuery } from '../request-schemas';
 import type { GatewayDeps } from '../gateway-deps';
 
 export function turnsRouter(deps: GatewayDeps): Router {
-  const { store, queues, hub, logger } = deps;
+  const { store, hub } = deps;
   const r = Router();
   const turnNotFound = (id: string) => new HttpProblem(404, `turnId: no turn ${JSON.stringify(id.slice(0, 64))}`);
 
@@ -42,6 +43,7 @@ export function turnsRouter(deps: GatewayDeps): Router {
       case 'not_found': throw new HttpProblem(404, `sessionId: no session ${JSON.stringify(String(req.params.id).slice(0, 64))}`);
       case 'conflict': throw new HttpProblem(409, `header.Idempotency-Key: already used for turn ${result.turnId} with a different content`);
       case 'too_many': throw new HttpProblem(429, `sessionId: ${result.pending} turns are already pending (limit ${deps.maxPendingTurns})`, { 'Retry-After': '2' });
+      case 'late': throw storeUnavailable();
       case 'duplicate': {
         // the first answer may have been a 503 because replicas did not confirm: confirm again
         await confirmReplicated(deps, result.turn.sessionId);
@@ -53,11 +55,8 @@ export function turnsRouter(deps: GatewayDeps): Router {
       case 'created': {
         // Waiting starts before the job exists; an end announced even sooner (a racing cancel) is kept by the hub.
         const replied = query.wait ? hub.awaitReply(store.channelOf(result.turn.turnId)!, query.wait * 1000) : null;
-        if (result.dispatch) {
-          // A failed add leaves an active turn without a job; the reconciler re-adds it, so the turn is accepted.
-          await queues.addTurn('intent', result.dispatch).catch((err: Error) =>
-            logger.warn({ turnId: result.dispatch?.turnId, err: err.message }, 'dispatch failed; the reconciler will retry'));
-        }
+        if (result.dispatch) await dispatchTurn(deps, result.dispatch);
+        await confirmReplicated(deps, result.turn.sessionId);
         let turn: Turn | null = result.turn;
         if (replied) {
           // the end brings the ended turn along; a wait that ran out answers with the turn as it is now;
@@ -81,8 +80,7 @@ export function turnsRouter(deps: GatewayDeps): Router {
     const result = await store.cancel(res.locals.tenant, req.params.turnId);
     if (result.kind === 'not_found') throw turnNotFound(req.params.turnId);
     if (result.kind === 'conflict') throw new HttpProblem(409, `turnId: the turn is ${result.turn.status}; only a queued turn can be cancelled`);
-    if (result.next) await queues.addTurn('intent', result.next).catch((err: Error) =>
-      logger.warn({ turnId: result.next?.turnId, err: err.message }, 'dispatch failed; the reconciler will retry'));
+    if (result.next) await dispatchTurn(deps, result.next);
     res.json(result.turn);
   });
 
