@@ -28,7 +28,7 @@ export function memoryKeys(namespace: string, partitions: number, tenant: string
       `${base}mm:${uh}`, // 2 records: memory id -> JSON {t text, k kind, ca, ua, src turn, sup [{t, u}]}
       `${base}mv:${uh}`, // 3 vectors: memory id -> float32 bytes
       `${base}mo:${uh}`, // 4 creation order: memory id scored by seq (listing, paging)
-      `${base}mu:${uh}`, // 5 last use: memory id scored by ms last placed in a prompt or written (eviction)
+      `${base}mu:${uh}`, // 5 last use: memory id scored by ms last placed in a prompt or written, kept strictly rising per user (eviction)
       `${base}ma:${uh}`, // 6 applied turns: turn id scored by ms (the exactly-once fence)
       `${base}ml:${uh}`, // 7 lease: the token of the one memory job running for this user
       `${base}mw:${uh}`, // 8 written at: memory id scored by the ver that last wrote it (incremental reads)

@@ -22,6 +22,12 @@ end
 local function next_ver(now)
   return math.max(cur_ver() + 1, now)
 end
+-- the score of a use (KEYS[5]): the clock in ms, but always above every earlier use of the user, so two
+-- uses in one millisecond keep their order and the cap evicts the one used first, not the lower id
+local function use_clock(now)
+  local top = redis.call('ZRANGE', KEYS[5], -1, -1, 'WITHSCORES')
+  return math.max(now, (tonumber(top[2]) or 0) + 1)
+end
 local function remove(id)
   redis.call('HDEL', KEYS[2], id)
   redis.call('HDEL', KEYS[3], id)
@@ -29,12 +35,12 @@ local function remove(id)
   redis.call('ZREM', KEYS[5], id)
   redis.call('ZREM', KEYS[8], id)
 end
-local function put_new(id, text, kind, vec, src, now, ver)
+local function put_new(id, text, kind, vec, src, now, ver, used)
   local ord = redis.call('HINCRBY', KEYS[1], 'seq', 1)
   redis.call('HSET', KEYS[2], id, cjson.encode({t = text, k = kind, ca = now, ua = now, src = src, sup = {}}))
   redis.call('HSET', KEYS[3], id, vec)
   redis.call('ZADD', KEYS[4], ord, id)
-  redis.call('ZADD', KEYS[5], now, id)
+  redis.call('ZADD', KEYS[5], used, id)
   redis.call('ZADD', KEYS[8], ver, id)
 end
 -- the cap: the least recently used go first (a memory counts as used when written or placed in a prompt)
@@ -51,7 +57,7 @@ end
 export const ADD = `${PRELUDE}
 local now = now_ms()
 local ver = next_ver(now)
-put_new(ARGV[1], ARGV[2], ARGV[3], ARGV[4], '', now, ver)
+put_new(ARGV[1], ARGV[2], ARGV[3], ARGV[4], '', now, ver, use_clock(now))
 evict(tonumber(ARGV[5]))
 redis.call('HSET', KEYS[1], 'ver', ver)
 return redis.call('HGET', KEYS[2], ARGV[1])
@@ -104,6 +110,7 @@ end
 if cur_ver() ~= tonumber(ARGV[3]) then return {'stale'} end
 local now = now_ms()
 local ver = next_ver(now)
+local used = use_clock(now)
 local added, updated = 0, 0
 for i, op in ipairs(cjson.decode(ARGV[5])) do
   local vec = ARGV[8 + i]
@@ -116,15 +123,15 @@ for i, op in ipairs(cjson.decode(ARGV[5])) do
     rec.t, rec.k, rec.ua, rec.src, rec.sup = op.t, op.k, now, ARGV[2], sup
     redis.call('HSET', KEYS[2], op.id, cjson.encode(rec))
     redis.call('HSET', KEYS[3], op.id, vec)
-    redis.call('ZADD', KEYS[5], now, op.id)
+    redis.call('ZADD', KEYS[5], used, op.id)
     redis.call('ZADD', KEYS[8], ver, op.id)
     updated = updated + 1
   else
-    put_new(op.id, op.t, op.k, vec, ARGV[2], now, ver)
+    put_new(op.id, op.t, op.k, vec, ARGV[2], now, ver, used)
     added = added + 1
   end
 end
-for _, id in ipairs(cjson.decode(ARGV[6])) do redis.call('ZADD', KEYS[5], 'XX', now, id) end
+for _, id in ipairs(cjson.decode(ARGV[6])) do redis.call('ZADD', KEYS[5], 'XX', used, id) end
 local evicted = evict(tonumber(ARGV[4]))
 if added + updated + evicted > 0 then redis.call('HSET', KEYS[1], 'ver', ver) end
 redis.call('ZADD', KEYS[6], now, ARGV[2])

@@ -91,6 +91,20 @@ describe('memory store (real Redis)', () => {
     expect(ids).not.toContain(m2.id);
   });
 
+  it('keeps the order of uses within one millisecond: the cap still evicts the one used first', async () => {
+    // issued together, the adds and the use run within a millisecond or two: with the clock alone as the
+    // score they tied, and the cap evicted whichever id sorted first
+    for (const user of ['gus-1', 'gus-2', 'gus-3', 'gus-4', 'gus-5', 'gus-6']) {
+      const [m1, m2, m3] = await Promise.all(['one', 'two', 'three'].map((text, i) => store.add('t1', user, { text, kind: 'fact', vector: vec(...Array(i).fill(0), 1) })));
+      const gen = genOf(await store.acquire('t1', user, { token: 'j', turnId: `trn_${user}`, ms: 10_000 }));
+      await store.apply('t1', user, { token: 'j', turnId: `trn_${user}`, gen, ver: (await store.snapshot('t1', user)).ver, ops: [], used: [m1.id] });
+      const m4 = await store.add('t1', user, { text: 'four', kind: 'fact', vector: vec(0, 0, 0, 1) });
+      const ids = (await store.snapshot('t1', user)).memories.map((m) => m.id).sort();
+      expect({ user, ids }).toEqual({ user, ids: [m1.id, m3.id, m4.id].sort() });
+      expect(ids).not.toContain(m2.id);
+    }
+  });
+
   it('deleting one memory and then all of a user leaves no key of theirs', async () => {
     const m = await store.add('t1', 'frank', { text: 'x', kind: 'fact', vector: vec(1) });
     await store.add('t1', 'frank', { text: 'y', kind: 'fact', vector: vec(0, 1) });
