@@ -4,7 +4,7 @@ import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import express from 'express';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
 import { playgroundRouter } from '../../services/gateway/routes/playground';
 import { CHROMIUM, CHROMIUM_ARGS, capturePlayground, waitForReply } from '../../tools/screenshots/capture-playground';
 import { client } from '../http-client';
@@ -15,6 +15,10 @@ const haveChromium = existsSync(CHROMIUM);
 if (!haveChromium) console.warn(`playground browser tests SKIPPED: ${CHROMIUM} is missing (apt-get install -y chromium)`);
 
 type Viewport = { width: number; height: number };
+
+// Chromium beside other work on a 2-core box: a page test's steps each wait for a condition, and the
+// whole test may take longer than the suite's 60 s default (seen: 60 s exceeded with a CPU hog running)
+jest.setTimeout(180_000);
 type WithErrors = Page & { errors: string[] };
 
 (haveChromium ? describe : describe.skip)('web playground (GET /) in Chromium', () => {
@@ -28,10 +32,17 @@ type WithErrors = Page & { errors: string[] };
     browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });
   }, 90_000);
   afterAll(async () => { await browser?.close(); await stack?.stop(); });
-  afterEach(async () => { await sim({ tokensPerSecond: 2000 }); });
+  /** Every test's browser contexts, closed after it: open pages keep their streams and renderers busy. */
+  const contexts: BrowserContext[] = [];
+  afterEach(async () => {
+    await Promise.all(contexts.splice(0).map((c) => c.close()));
+    await sim({ tokensPerSecond: 2000 });
+  });
 
   async function openPage(o: { viewport?: Viewport; locale?: string; url?: string; key?: string | null } = {}): Promise<WithErrors> {
-    const page = await (await browser.newContext({ viewport: o.viewport ?? { width: 1200, height: 800 }, locale: o.locale ?? 'ko-KR' })).newPage() as WithErrors;
+    const context = await browser.newContext({ viewport: o.viewport ?? { width: 1200, height: 800 }, locale: o.locale ?? 'ko-KR' });
+    contexts.push(context);
+    const page = await context.newPage() as WithErrors;
     page.errors = [];
     page.on('pageerror', (e) => page.errors.push(e.message));
     page.on('console', (m) => { if (m.type() === 'error' && !/status of 40[14]/.test(m.text())) page.errors.push(m.text()); });
