@@ -31,8 +31,8 @@ export interface SpawnedCluster {
   masters(): Promise<ClusterNodeProcess[]>;
   /** Starts a killed node again on its port and directory (it rejoins from its nodes.conf). */
   restart(node: ClusterNodeProcess): Promise<void>;
-  /** Resolves once every live node agrees the cluster is ok, all slots served, each master with `replicas` linked. */
-  waitHealthy(replicas: number): Promise<void>;
+  /** Resolves once every live node agrees the cluster is ok, all slots served, each master with `replicas` linked; fails after `ms` (120 s). */
+  waitHealthy(replicas: number, ms?: number): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -45,27 +45,32 @@ export async function spawnCluster(opts: { masters?: number; replicasPerMaster?:
   const cleanup = async () => {
     for (const n of nodes) if (n.process.exitCode === null && n.process.signalCode === null) n.process.kill('SIGKILL');
     for (const n of nodes) rmSync(n.dir, { recursive: true, force: true });
+    nodes.length = 0;
   };
-  try {
-    for (let i = 0; i < masters * (1 + replicas); i++) {
-      const node = { port: await freePort(), busPort: await freePort(), dir: mkdtempSync(join(tmpdir(), 'turnq-cluster-')) } as ClusterNodeProcess;
-      node.process = startNode(node);
-      nodes.push(node);
+  // A cluster that does not form (seen once in many runs on a busy box: one replica never joined) is
+  // started again on fresh ports, once; a node that exits while it forms ends that attempt at once.
+  for (let attempt = 1; ; attempt++) {
+    try {
+      for (let i = 0; i < masters * (1 + replicas); i++) {
+        const node = { port: await freePort(), busPort: await freePort(), dir: mkdtempSync(join(tmpdir(), 'turnq-cluster-')) } as ClusterNodeProcess;
+        node.process = startNode(node);
+        nodes.push(node);
+      }
+      for (const n of nodes) await waitPing(n);
+      const addrs = nodes.map((n) => `127.0.0.1:${n.port}`);
+      if (masters >= 3) {
+        await run('redis-cli', ['--cluster', 'create', ...addrs, '--cluster-replicas', String(replicas), '--cluster-yes'], { timeout: 60_000 });
+      } else {
+        // redis-cli --cluster create wants 3 masters; a smaller cluster (the bench's 1-master run) is built by hand
+        await buildSmallCluster(nodes, masters);
+      }
+      const cluster = handle([...nodes], masters);
+      await untilExit(nodes, cluster.waitHealthy(replicas, FORM_MS));
+      return cluster;
+    } catch (err) {
+      await cleanup();
+      if (attempt === 2) throw err;
     }
-    for (const n of nodes) await waitPing(n);
-    const addrs = nodes.map((n) => `127.0.0.1:${n.port}`);
-    if (masters >= 3) {
-      await run('redis-cli', ['--cluster', 'create', ...addrs, '--cluster-replicas', String(replicas), '--cluster-yes'], { timeout: 60_000 });
-    } else {
-      // redis-cli --cluster create wants 3 masters; a smaller cluster (the bench's 1-master run) is built by hand
-      await buildSmallCluster(nodes, masters);
-    }
-    const cluster = handle(nodes, masters);
-    await cluster.waitHealthy(replicas);
-    return cluster;
-  } catch (err) {
-    await cleanup();
-    throw err;
   }
 
   function handle(all: ClusterNodeProcess[], m: number): SpawnedCluster {
@@ -110,12 +115,12 @@ export async function spawnCluster(opts: { masters?: number; replicasPerMaster?:
         node.process = startNode(node);
         await waitPing(node);
       },
-      async waitHealthy(want) {
-        const end = Date.now() + 120_000;
+      async waitHealthy(want, ms = 120_000) {
+        const end = Date.now() + ms;
         for (;;) {
           const why = await unhealthy(alive(), m, want);
           if (why === null) return;
-          if (Date.now() > end) throw new Error(`cluster not healthy within 120 s (${why}):\n${await query(alive()[0].port, ['CLUSTER', 'NODES']).catch((e: Error) => e.message)}`);
+          if (Date.now() > end) throw new Error(`cluster not healthy within ${ms / 1000} s (${why}):\n${await query(alive()[0].port, ['CLUSTER', 'NODES']).catch((e: Error) => e.message)}`);
           await new Promise((res) => setTimeout(res, 200));
         }
       },
@@ -129,6 +134,26 @@ export async function spawnCluster(opts: { masters?: number; replicasPerMaster?:
         for (const n of all) rmSync(n.dir, { recursive: true, force: true });
       },
     };
+  }
+}
+
+/** How long one attempt at forming a new cluster may take (it takes seconds when it works). */
+const FORM_MS = 60_000;
+
+/** `p`, or the exit of any of the nodes first (as an error naming it). */
+async function untilExit<T>(nodes: ClusterNodeProcess[], p: Promise<T>): Promise<T> {
+  const handlers: Array<() => void> = [];
+  const exited = new Promise<never>((_, reject) => {
+    for (const n of nodes) {
+      const h = () => reject(new Error(`redis-server on ${n.port} exited (${n.process.exitCode ?? n.process.signalCode}) while the cluster formed`));
+      n.process.once('exit', h);
+      handlers.push(() => n.process.off('exit', h));
+    }
+  });
+  try {
+    return await Promise.race([p, exited]);
+  } finally {
+    for (const off of handlers) off();
   }
 }
 
