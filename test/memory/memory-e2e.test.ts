@@ -63,6 +63,15 @@ describe('long-term memory per user', () => {
   }
 
   /** The system message of the reply request the simulator received last for a user message `content`. */
+  const memoryWorkerMetrics = async () => (await fetch(`http://127.0.0.1:${stack.of('memory-worker')[0].metricsPort}/metrics`)).text();
+  /** The session's next turn places no memory, and none of `gone` reaches its system prompt. */
+  async function nextTurnUsesNone(sessionId: string, ask: string, gone: string[]): Promise<void> {
+    const turn = await say(t1(), sessionId, ask);
+    expect(turn.context.memories).toBe(0);
+    const { system } = await promptOf(ask);
+    for (const text of gone) expect(system).not.toContain(text);
+  }
+
   async function promptOf(content: string): Promise<{ system: string; tokens: number; messages: any[] }> {
     const req = (await simRequests(stack)).filter((q) => q.kind === 'chat' && q.messages[q.messages.length - 1].content === content).pop();
     if (!req) throw new Error(`no chat request for ${content}`);
@@ -146,10 +155,7 @@ describe('long-term memory per user', () => {
     expect(await redis.exists(...memoryKeys(stack.namespace, 1, 't1', user).scriptKeys)).toBe(0);
     expect(await keysOf('t1', user)).toEqual([]);
 
-    const ask = '오늘 날씨 어때요?';
-    const turn = await say(t1(), s.id, ask);
-    expect(turn.context.memories).toBe(0);
-    expect((await promptOf(ask)).system).not.toContain('부산');
+    await nextTurnUsesNone(s.id, '오늘 날씨 어때요?', ['부산']);
   }, 60_000);
 
   it('a delete-all while an extraction is in flight: the extraction writes nothing afterwards, and the next turn uses none', async () => {
@@ -158,7 +164,7 @@ describe('long-term memory per user', () => {
     await say(t1(), s.id, '제 이름은 이서연이에요.');
     await until('a memory', async () => (await memoriesOf(t1(), user)).length === 1);
     await noMemoryJobLeft();
-    const skippedBefore = metricValue(await (await fetch(`http://127.0.0.1:${stack.of('memory-worker')[0].metricsPort}/metrics`)).text(), 'turnq_memory_extractions_total', { outcome: 'skipped' });
+    const skippedBefore = metricValue(await memoryWorkerMetrics(), 'turnq_memory_extractions_total', { outcome: 'skipped' });
 
     // the next turn's extraction is held at the model (it has read the turn), and the delete comes meanwhile
     await clearSimRequests(stack);
@@ -172,19 +178,14 @@ describe('long-term memory per user', () => {
     }
     await until('the extraction call answered', async () => (await simRequests(stack)).filter((r) => (r.kind as string) === 'extract').every((r) => r.outcome !== 'pending'), 30_000);
     await noMemoryJobLeft();
-    const memMetrics = await (await fetch(`http://127.0.0.1:${stack.of('memory-worker')[0].metricsPort}/metrics`)).text();
+    const memMetrics = await memoryWorkerMetrics();
     expect(metricValue(memMetrics, 'turnq_memory_extractions_total', { outcome: 'skipped' })).toBe(skippedBefore + 1);
     // turned away for good, not retried into a new generation: one extraction call in all
     expect((await simRequests(stack)).filter((r) => (r.kind as string) === 'extract')).toHaveLength(1);
     expect(await memoriesOf(t1(), user)).toEqual([]);
     expect(await keysOf('t1', user)).toEqual([]);
 
-    const ask = '제가 어디 산다고 했죠?';
-    const turn = await say(t1(), s.id, ask);
-    expect(turn.context.memories).toBe(0);
-    const prompt = await promptOf(ask);
-    expect(prompt.system).not.toContain('대구에 살아요');
-    expect(prompt.system).not.toContain('이서연입니다');
+    await nextTurnUsesNone(s.id, '제가 어디 산다고 했죠?', ['대구에 살아요', '이서연입니다']);
   }, 90_000);
 
   it('an embedding failure does not fail the turn: the reply comes without memories, and a warning and a metric say so', async () => {
@@ -263,7 +264,7 @@ describe('long-term memory per user', () => {
     const metrics = await (await fetch(`http://127.0.0.1:${stack.of('response-worker')[0].metricsPort}/metrics`)).text();
     expect(metricValue(metrics, 'turnq_memory_retrieval_seconds_count')).toBeGreaterThan(0);
     expect(metricValue(metrics, 'turnq_memory_tokens_total')).toBeGreaterThan(0);
-    const memMetrics = await (await fetch(`http://127.0.0.1:${stack.of('memory-worker')[0].metricsPort}/metrics`)).text();
+    const memMetrics = await memoryWorkerMetrics();
     expect(metricValue(memMetrics, 'turnq_memory_extractions_total')).toBeGreaterThan(0);
   }, 120_000);
 
