@@ -37,62 +37,79 @@ export async function main(argv: string[]): Promise<number> {
   const redisUrl = values['redis-url'] ?? (own = await spawnRedis({ appendonly: true })).url;
   const redis = createRedis(redisUrl, 'worker');
   try {
-    const namespace = `sc${process.pid}`;
-    const opts = { redis, namespace, partitions: 1, ttlSeconds: 3600 };
-    const store = createSessionStore(opts);
-    const pipeline = createPipelineStore(opts);
-    const ids: string[] = [];
-    await pool(Array.from({ length: sessions }, (_, i) => i), concurrency, async () => {
-      ids.push((await store.create('bench', { systemPrompt: 'You are a helpful support agent.' })).id);
-    });
-    const totals = new Map<Phase, Array<{ usPerCall: number; commandsPerCall: number; cpuUsPerCall: number }>>();
-    for (let r = 0; r < warmup + rounds; r++) {
-      const refs = new Map<string, TurnRef>();
-      const phase = async (name: Phase, fn: (sessionId: string, i: number) => Promise<unknown>) => {
-        const before = await stats(redis);
-        await pool(ids, concurrency, fn);
-        const after = await stats(redis);
-        if (r < warmup) return;
-        const calls = after.evalshaCalls - before.evalshaCalls;
-        const row = { usPerCall: (after.evalshaUs - before.evalshaUs) / calls, commandsPerCall: (after.commands - before.commands) / calls, cpuUsPerCall: ((after.cpu - before.cpu) * 1e6) / calls };
-        totals.set(name, [...(totals.get(name) ?? []), row]);
-      };
-      // odd sessions wait on the turn (?wait names a reply channel), as half the full bench's users do
-      await phase('submit', async (id, i) => {
-        const s = await store.submit('bench', id, { content: INPUT, maxPending: 20, replyTo: i % 2 ? `${namespace}:reply:${id}` : undefined });
-        if (s.kind !== 'created') throw new Error(`submit: ${s.kind}`);
-        refs.set(id, { sessionId: id, seq: s.turn.seq, turnId: s.turn.turnId, partition: 0 });
-      });
-      await phase('start', (id) => pipeline.start(refs.get(id)!));
-      await phase('commitIntent', (id) => pipeline.commitIntent(refs.get(id)!, { label: 'complaint', confidence: 0.92, method: 'keyword' }, 'resolving',
-        { label: 'negative', intensity: 0.6, method: 'keyword' }));
-      const attempts = new Map<string, number>();
-      await phase('beginResponse', async (id) => {
-        const snap = await pipeline.beginResponse(refs.get(id)!, { maxTokens: 16_000, maxMessages: 400 });
-        if (typeof snap === 'string') throw new Error(`beginResponse: ${snap}`);
-        attempts.set(id, snap.attempt);
-      });
-      await phase('commitResponse', (id) => pipeline.commitResponse(refs.get(id)!, {
-        attempt: attempts.get(id)!, response: REPLY, usage: { promptTokens: 420, completionTokens: 130, totalTokens: 550 },
-        context: { originalTokens: 420, keptTokens: 420, compressionRatio: 1, messagesTotal: 8, messagesKept: 8, summaryUsed: false, memories: 0, tone: null },
-        userTokens: 31, replyTokens: 130, intentLabel: 'complaint', model: 'gpt-4o-mini', tail: REPLY, deltaLengths: [REPLY.length],
-      }));
-    }
+    const rows = await measureScriptCost(redis, { sessions, rounds, warmup, concurrency });
     console.log(`redis-server per session-script call · ${sessions} sessions · turns ${warmup + 1}–${warmup + rounds} of each · ${concurrency} in flight (median of ${rounds} rounds)`);
     console.log(`${'script'.padEnd(16)} ${'µs per call'.padStart(12)} ${'commands'.padStart(9)} ${'CPU µs per call'.padStart(16)}`);
-    let us = 0, cmds = 0, cpu = 0;
-    for (const p of PHASES) {
-      const rows = totals.get(p)!;
-      const m = { us: median(rows.map((x) => x.usPerCall)), c: median(rows.map((x) => x.commandsPerCall)), cpu: median(rows.map((x) => x.cpuUsPerCall)) };
-      us += m.us; cmds += m.c; cpu += m.cpu;
-      console.log(`${p.padEnd(16)} ${m.us.toFixed(1).padStart(12)} ${m.c.toFixed(1).padStart(9)} ${m.cpu.toFixed(1).padStart(16)}`);
+    const sum = { usPerCall: 0, commandsPerCall: 0, cpuUsPerCall: 0 };
+    for (const r of rows) {
+      sum.usPerCall += r.usPerCall; sum.commandsPerCall += r.commandsPerCall; sum.cpuUsPerCall += r.cpuUsPerCall;
+      console.log(line(r.script, r));
     }
-    console.log(`${'a turn'.padEnd(16)} ${us.toFixed(1).padStart(12)} ${cmds.toFixed(1).padStart(9)} ${cpu.toFixed(1).padStart(16)}`);
+    console.log(line('a turn', sum));
     return 0;
   } finally {
     redis.disconnect();
     await own?.stop();
   }
+}
+
+export interface ScriptCost { script: Phase; usPerCall: number; commandsPerCall: number; cpuUsPerCall: number }
+
+/** The measurement itself, on a Redis of the caller's (nothing else should be using it meanwhile). */
+export async function measureScriptCost(redis: Redis, o: { sessions: number; rounds: number; warmup: number; concurrency: number }): Promise<ScriptCost[]> {
+  const { sessions, rounds, warmup, concurrency } = o;
+  const namespace = `sc${process.pid}${Math.random().toString(36).slice(2, 6)}`;
+  const opts = { redis, namespace, partitions: 1, ttlSeconds: 3600 };
+  const store = createSessionStore(opts);
+  const pipeline = createPipelineStore(opts);
+  const ids: string[] = [];
+  await pool(Array.from({ length: sessions }, (_, i) => i), concurrency, async () => {
+    ids.push((await store.create('bench', { systemPrompt: 'You are a helpful support agent.' })).id);
+  });
+  const totals = new Map<Phase, Array<Omit<ScriptCost, 'script'>>>();
+  for (let r = 0; r < warmup + rounds; r++) {
+    const refs = new Map<string, TurnRef>();
+    const phase = async (name: Phase, fn: (sessionId: string, i: number) => Promise<unknown>) => {
+      const before = await stats(redis);
+      await pool(ids, concurrency, fn);
+      const after = await stats(redis);
+      if (r < warmup) return;
+      const calls = after.evalshaCalls - before.evalshaCalls;
+      const row = { usPerCall: (after.evalshaUs - before.evalshaUs) / calls, commandsPerCall: (after.commands - before.commands) / calls, cpuUsPerCall: ((after.cpu - before.cpu) * 1e6) / calls };
+      totals.set(name, [...(totals.get(name) ?? []), row]);
+    };
+    // odd sessions wait on the turn (?wait names a reply channel), as half the full bench's users do
+    await phase('submit', async (id, i) => {
+      const s = await store.submit('bench', id, { content: INPUT, maxPending: 20, replyTo: i % 2 ? `${namespace}:reply:${id}` : undefined });
+      if (s.kind !== 'created') throw new Error(`submit: ${s.kind}`);
+      refs.set(id, { sessionId: id, seq: s.turn.seq, turnId: s.turn.turnId, partition: 0 });
+    });
+    await phase('start', (id) => pipeline.start(refs.get(id)!));
+    await phase('commitIntent', (id) => pipeline.commitIntent(refs.get(id)!, { label: 'complaint', confidence: 0.92, method: 'keyword' }, 'resolving',
+      { label: 'negative', intensity: 0.6, method: 'keyword' }));
+    const attempts = new Map<string, number>();
+    await phase('beginResponse', async (id) => {
+      const snap = await pipeline.beginResponse(refs.get(id)!, { maxTokens: 16_000, maxMessages: 400 });
+      if (typeof snap === 'string') throw new Error(`beginResponse: ${snap}`);
+      attempts.set(id, snap.attempt);
+    });
+    await phase('commitResponse', async (id) => {
+      const done = await pipeline.commitResponse(refs.get(id)!, {
+        attempt: attempts.get(id)!, response: REPLY, usage: { promptTokens: 420, completionTokens: 130, totalTokens: 550 },
+        context: { originalTokens: 420, keptTokens: 420, compressionRatio: 1, messagesTotal: 8, messagesKept: 8, summaryUsed: false, memories: 0, tone: null },
+        userTokens: 31, replyTokens: 130, intentLabel: 'complaint', model: 'gpt-4o-mini', tail: REPLY, deltaLengths: [REPLY.length],
+      });
+      if (!done) throw new Error('commitResponse refused');
+    });
+  }
+  return PHASES.map((script) => {
+    const rows = totals.get(script)!;
+    return { script, usPerCall: median(rows.map((x) => x.usPerCall)), commandsPerCall: median(rows.map((x) => x.commandsPerCall)), cpuUsPerCall: median(rows.map((x) => x.cpuUsPerCall)) };
+  });
+}
+
+function line(name: string, r: Omit<ScriptCost, 'script'>): string {
+  return `${name.padEnd(16)} ${r.usPerCall.toFixed(1).padStart(12)} ${r.commandsPerCall.toFixed(1).padStart(9)} ${r.cpuUsPerCall.toFixed(1).padStart(16)}`;
 }
 
 async function stats(redis: Redis): Promise<{ evalshaCalls: number; evalshaUs: number; commands: number; cpu: number }> {
