@@ -60,8 +60,14 @@ end
 -- just released: they count down from now), 'same' (neither: keys written while the session is busy
 -- are created without a TTL, so there is nothing to do). An idle session's mailbox is empty, so it has
 -- no key to persist or expire. Without a change named (a repair), it looks.
+-- Writes to the session hash that the script's touch() makes in its one HSET, with the last activity.
+local session_writes = {}
+local function set_session(field, value)
+  table.insert(session_writes, field)
+  table.insert(session_writes, value)
+end
 local function touch(now, change)
-  redis.call('HSET', KEYS[1], 'la', now)
+  redis.call('HSET', KEYS[1], 'la', now, unpack(session_writes))
   if ttl == 0 or change == 'same' then return end
   local busy = change == 'busy' or (change == nil and redis.call('HEXISTS', KEYS[1], 'act') == 1)
   for i = 1, 6 do
@@ -100,11 +106,12 @@ local function emit(seq, etype, data)
   if etype == 'done' then redis.call('EXPIRE', key, ttl > 0 and ttl or 86400) end
   return announce(seq, n, etype, data)
 end
--- hands the session to the next queued turn, or releases it; returns the next seq or 0
+-- hands the session to the next queued turn, or releases it; returns the next seq or 0. The caller
+-- ends with touch(), which writes the new owner
 local function handoff(now)
   local nxt = redis.call('LPOP', KEYS[4])
   if nxt then
-    redis.call('HSET', KEYS[1], 'act', nxt)
+    set_session('act', nxt) -- written by the caller's touch()
     redis.call('ZADD', KEYS[7], now, sid)
     return tonumber(nxt)
   end
@@ -159,7 +166,7 @@ if mine then
 end
 local now = now_ms()
 if ARGV[11] and ARGV[11] ~= '' and now > tonumber(ARGV[11]) then return {'late'} end
-local hash = redis.sha1hex(ARGV[5])
+local hash = ARGV[6] ~= '' and redis.sha1hex(ARGV[5]) or ''
 if ARGV[6] ~= '' then
   local prev = redis.call('HGET', KEYS[6], ARGV[6])
   if prev then
@@ -174,8 +181,9 @@ local pending = redis.call('LLEN', KEYS[4])
 if s[2] and redis.call('HGET', KEYS[3], s[2] .. ':st') == 'queued' then pending = pending + 1 end
 if pending >= tonumber(ARGV[7]) then return {'full', pending} end
 local seq = redis.call('HINCRBY', KEYS[1], 'seq', 1)
-redis.call('HSET', KEYS[3], seq .. ':st', 'queued', seq .. ':in', ARGV[5], seq .. ':ca', now)
-if ARGV[9] ~= '' then redis.call('HSET', KEYS[3], seq .. ':rt', ARGV[9]) end
+local rec = {seq .. ':st', 'queued', seq .. ':in', ARGV[5], seq .. ':ca', now}
+if ARGV[9] ~= '' then table.insert(rec, seq .. ':rt'); table.insert(rec, ARGV[9]) end
+redis.call('HSET', KEYS[3], unpack(rec))
 if rid then redis.call('HSET', KEYS[6], rid, seq) end
 if ARGV[6] ~= '' then
   redis.call('HSET', KEYS[6], ARGV[6], seq .. ':' .. hash .. ':' .. now)
@@ -184,7 +192,7 @@ local dispatch = 0
 if s[2] then
   redis.call('RPUSH', KEYS[4], seq)
 else
-  redis.call('HSET', KEYS[1], 'act', seq)
+  set_session('act', seq)
   redis.call('ZADD', KEYS[7], now, sid)
   dispatch = seq
 end
@@ -225,7 +233,7 @@ return {'gone'}
  */
 export const COMMIT_INTENT = `${PRELUDE}
 local seq = ARGV[4]
-local o = redis.call('HMGET', KEYS[1], 'act', 'state')
+local o = redis.call('HMGET', KEYS[1], 'act', 'state', 'snt')
 if o[1] ~= seq then return {'gone'} end
 local f = redis.call('HMGET', KEYS[3], seq .. ':st', seq .. ':sg')
 if f[1] ~= 'running' then return {'gone'} end
@@ -233,15 +241,17 @@ if f[2] ~= 'intent' then return {'stale', f[2]} end
 local now = now_ms()
 local from = o[2]
 local to = ARGV[6]
-redis.call('HSET', KEYS[3], seq .. ':it', ARGV[5], seq .. ':sf', from, seq .. ':stt', to, seq .. ':sg', 'response', seq .. ':ia', now)
+local rec = {seq .. ':it', ARGV[5], seq .. ':sf', from, seq .. ':stt', to, seq .. ':sg', 'response', seq .. ':ia', now}
+local sess = {}
 if ARGV[8] ~= '' then
   local mark = ({negative = '-', neutral = '0', positive = '+'})[cjson.decode(ARGV[8]).label] or '0'
-  local trend = string.sub((redis.call('HGET', KEYS[1], 'snt') or '') .. mark, -5)
-  redis.call('HSET', KEYS[3], seq .. ':se', ARGV[8])
-  redis.call('HSET', KEYS[1], 'snt', trend)
+  table.insert(rec, seq .. ':se'); table.insert(rec, ARGV[8])
+  table.insert(sess, 'snt'); table.insert(sess, string.sub((o[3] or '') .. mark, -5))
 end
+redis.call('HSET', KEYS[3], unpack(rec))
+if from ~= to then table.insert(sess, 'state'); table.insert(sess, to) end
+if #sess > 0 then redis.call('HSET', KEYS[1], unpack(sess)) end
 if from ~= to then
-  redis.call('HSET', KEYS[1], 'state', to)
   -- created while the turn owns the session, so kept with it (touch) and given its TTL when it goes idle
   redis.call('RPUSH', KEYS[5], cjson.encode({from = from, to = to, turnId = ARGV[7], at = now}))
 end
@@ -268,8 +278,8 @@ if f[1] ~= 'running' then return {'gone'} end
 if f[2] ~= 'response' then return {'stale', f[2]} end
 local attempt = tonumber(f[6])
 if f[7] ~= ARGV[7] then
-  attempt = redis.call('HINCRBY', KEYS[3], seq .. ':at', 1)
-  redis.call('HSET', KEYS[3], seq .. ':br', ARGV[7])
+  attempt = (attempt or 0) + 1
+  redis.call('HSET', KEYS[3], seq .. ':at', attempt, seq .. ':br', ARGV[7])
   if attempt > 1 then
     emit(seq, 'status', '{"status":"running","stage":"response","restarted":true,"attempt":' .. attempt .. '}')
   end
@@ -345,7 +355,7 @@ if f[1] == 'completed' and f[3] == ARGV[5] and f[6] then
   local c = redis.call('HMGET', KEYS[1], 'mc', 'tt', 'sumc', 'sumtt')
   return {'ok', tonumber(f[6]), tonumber(c[1] or '0'), tonumber(c[2] or '0'), tonumber(c[3] or '0'), tonumber(c[4] or '0'), tonumber(f[7]) - tonumber(f[5])}
 end
-local o = redis.call('HMGET', KEYS[1], 'act', 'sumc', 'sumtt')
+local o = redis.call('HMGET', KEYS[1], 'act', 'sumc', 'sumtt', 'mc', 'tt')
 if o[1] ~= seq then return {'gone'} end
 if f[1] ~= 'running' or f[2] ~= 'response' or f[3] ~= ARGV[5] then return {'gone'} end
 local now = now_ms()
@@ -353,8 +363,10 @@ local label = cjson.encode(ARGV[11])
 local len = redis.call('RPUSH', KEYS[2],
   '{"t":' .. ARGV[9] .. ',"r":"user","s":' .. seq .. ',"at":' .. f[5] .. ',"i":' .. label .. ',"c":' .. cjson.encode(f[4]) .. '}',
   '{"t":' .. ARGV[10] .. ',"r":"assistant","s":' .. seq .. ',"at":' .. now .. ',"i":' .. label .. ',"c":' .. cjson.encode(ARGV[6]) .. '}')
-local mc = redis.call('HINCRBY', KEYS[1], 'mc', 2)
-local tt = redis.call('HINCRBY', KEYS[1], 'tt', tonumber(ARGV[9]) + tonumber(ARGV[10]))
+local mc = tonumber(o[4] or '0') + 2
+local tt = tonumber(o[5] or '0') + tonumber(ARGV[9]) + tonumber(ARGV[10])
+set_session('mc', mc)
+set_session('tt', tt)
 local nxt = handoff(now)
 local evn = -1
 if ARGV[14] ~= '' and ARGV[5] == '1' then
