@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { join } from 'node:path';
-import type { Redis } from 'ioredis';
+import IORedis from 'ioredis';
 import { round } from '../loadtest/percentiles';
 
 /**
@@ -34,11 +34,12 @@ export function scriptNames(stackDist: string): Map<string, string> {
 }
 
 /**
- * Runs `drive` (which returns the turns it completed) with MONITOR on `monitor` (a connection of its
- * own: it can do nothing else afterwards). Redis 7 feeds a script call to monitors before the calls it
- * makes, which show as source "lua" and, the script being atomic, follow it with nothing in between.
+ * Runs `drive` (which returns the turns it completed) with MONITOR on a connection of its own to
+ * `redisUrl` (a single node: MONITOR is a node's command). Redis 7 feeds a script call to monitors
+ * before the calls it makes, which show as source "lua" and, the script being atomic, follow it with
+ * nothing in between.
  */
-export async function attributeCommands(monitor: Redis, names: Map<string, string>, drive: () => Promise<number>): Promise<CommandSources> {
+export async function attributeCommands(redisUrl: string, names: Map<string, string>, drive: () => Promise<number>): Promise<CommandSources> {
   const counts = new Map<string, { calls: number; inner: Map<string, number> }>();
   const slot = (source: string) => {
     let c = counts.get(source);
@@ -46,7 +47,16 @@ export async function attributeCommands(monitor: Redis, names: Map<string, strin
     return c;
   };
   let current = slot('direct');
-  const mon = await monitor.monitor();
+  // Not `redis.monitor()`: when other clients are busy, Redis's first feed lines can arrive in the same
+  // read as MONITOR's OK, before ioredis has switched the connection to monitoring; it then emits a
+  // "Command queue state error" per line, and with no listener yet that killed the bench. Here the
+  // listener is there before the connection is, and those few lines (before `drive` starts) are dropped.
+  const mon = new IORedis(redisUrl, { monitor: true, lazyConnect: true, maxRetriesPerRequest: null });
+  mon.on('error', () => undefined);
+  await new Promise<void>((resolve, reject) => {
+    mon.once('monitoring', () => resolve());
+    mon.connect().catch(reject);
+  });
   let on = true;
   mon.on('monitor', (_time: string, args: string[], source: string) => {
     if (!on) return;

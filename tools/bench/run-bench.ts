@@ -1,5 +1,4 @@
 import { cpus } from 'node:os';
-import IORedis from 'ioredis';
 import { createRedis, type Redis } from '#libs/redis';
 import { createBaselineChat } from './baseline-chat';
 import { startBaselineServer } from './baseline-server';
@@ -160,15 +159,8 @@ export async function runBench(o: BenchOptions, redisUrl: string, redisPid: numb
       try {
         if (o.only.has('turnq')) {
           const names = scriptNames(stack.dist);
-          const sources = async (drive: () => Promise<number>) => {
-            // MONITOR is a single node's command: the bench's normal mode runs on one Redis
-            const monitor = new IORedis(redisUrl);
-            try {
-              return await attributeCommands(monitor, names, drive);
-            } finally {
-              monitor.disconnect();
-            }
-          };
+          // MONITOR is a single node's command: the bench's normal mode runs on one Redis
+          const sources = (drive: () => Promise<number>) => attributeCommands(redisUrl, names, drive);
           results.turnq = await measureDesign(target, redis, o, turnqProcs, () => turnqMemory(redis, stack.namespace, target, { sessions: o.memorySessions, turns: 3 }), log, sources);
         }
         if (o.only.has('little')) {
