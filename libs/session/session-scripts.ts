@@ -61,6 +61,7 @@ end
 -- are created without a TTL, so there is nothing to do). An idle session's mailbox is empty, so it has
 -- no key to persist or expire. Without a change named (a repair), it looks.
 -- Writes to the session hash that the script's touch() makes in its one HSET, with the last activity.
+-- Each script calls touch() right after queueing them, with nothing in between that can fail.
 local session_writes = {}
 local function set_session(field, value)
   table.insert(session_writes, field)
@@ -106,12 +107,12 @@ local function emit(seq, etype, data)
   if etype == 'done' then redis.call('EXPIRE', key, ttl > 0 and ttl or 86400) end
   return announce(seq, n, etype, data)
 end
--- hands the session to the next queued turn, or releases it; returns the next seq or 0. The caller
--- ends with touch(), which writes the new owner
+-- hands the session to the next queued turn, or releases it; returns the next seq or 0. Writes the
+-- owner itself: a turn taken off the mailbox is never left owned by nobody
 local function handoff(now)
   local nxt = redis.call('LPOP', KEYS[4])
   if nxt then
-    set_session('act', nxt) -- written by the caller's touch()
+    redis.call('HSET', KEYS[1], 'act', nxt)
     redis.call('ZADD', KEYS[7], now, sid)
     return tonumber(nxt)
   end
@@ -196,8 +197,8 @@ else
   redis.call('ZADD', KEYS[7], now, sid)
   dispatch = seq
 end
-emit(seq, 'status', '{"status":"queued","stage":null}')
 touch(now, dispatch > 0 and 'busy' or 'same')
+emit(seq, 'status', '{"status":"queued","stage":null}')
 return {'ok', seq, dispatch, now, 0}
 `;
 
@@ -368,6 +369,7 @@ local tt = tonumber(o[5] or '0') + tonumber(ARGV[9]) + tonumber(ARGV[10])
 set_session('mc', mc)
 set_session('tt', tt)
 local nxt = handoff(now)
+touch(now, nxt == 0 and 'idle' or 'same')
 local evn = -1
 if ARGV[14] ~= '' and ARGV[5] == '1' then
   local _, pieces = string.gsub(ARGV[14], '%d+', '')
@@ -387,7 +389,6 @@ else
   if ARGV[13] ~= '' then emit(seq, 'delta', ARGV[13]) end
   emit(seq, 'done', '')
 end
-touch(now, nxt == 0 and 'idle' or 'same')
 return {'ok', nxt, mc, tt, tonumber(o[2] or '0'), tonumber(o[3] or '0'), now - tonumber(f[5])}
 `;
 
