@@ -51,7 +51,8 @@ describe('logs at LOG_LEVEL=info', () => {
     expect((await api.http('POST', `/v1/sessions/${s.id}/turns`, { body: { content: `${promptMarker}\ud800` } })).status).toBe(400);
     expect((await api.http('POST', `/v1/sessions/${s.id}/turns`, { raw: `{"content":"${promptMarker}"`, headers: { 'content-type': 'application/json' } })).status).toBe(400);
 
-    const logs = allLogs(stack);
+    // log files are written asynchronously: wait for the failed turn's warning before reading them all
+    const logs = await until('the failed turn\'s warning in the logs', () => { const l = allLogs(stack); return l.includes('turn failed') && l; });
     expect(logs).toContain('"level":40'); // the failure paths did log (warnings), so the search below is not vacuous
     expect(logs).toContain('turn failed');
     for (const secret of [apiKey, wrongKey, providerKey, promptMarker, systemMarker, ...replies, ...replies.map((r) => r.slice(0, 60))]) {
