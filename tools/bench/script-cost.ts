@@ -1,7 +1,8 @@
 import { parseArgs } from 'node:util';
 import { createRedis, spawnRedis, type Redis, type SpawnedRedis } from '#libs/redis';
 import { createPipelineStore, createSessionStore, type TurnRef } from '#libs/session';
-import { redisCpuSeconds } from './redis-stats';
+import { median } from '../loadtest/percentiles';
+import { commandCounts, redisCpuSeconds, scriptMicros } from './redis-stats';
 
 /**
  * `npm run bench:scripts`: what each session script of a turn costs redis-server, one script at a time.
@@ -104,7 +105,7 @@ export async function measureScriptCost(redis: Redis, o: { sessions: number; rou
   }
   return PHASES.map((script) => {
     const rows = totals.get(script)!;
-    return { script, usPerCall: median(rows.map((x) => x.usPerCall)), commandsPerCall: median(rows.map((x) => x.commandsPerCall)), cpuUsPerCall: median(rows.map((x) => x.cpuUsPerCall)) };
+    return { script, usPerCall: median(rows.map((x) => x.usPerCall))!, commandsPerCall: median(rows.map((x) => x.commandsPerCall))!, cpuUsPerCall: median(rows.map((x) => x.cpuUsPerCall))! };
   });
 }
 
@@ -113,14 +114,10 @@ function line(name: string, r: Omit<ScriptCost, 'script'>): string {
 }
 
 async function stats(redis: Redis): Promise<{ evalshaCalls: number; evalshaUs: number; commands: number; cpu: number }> {
-  const [info, cpu] = await Promise.all([redis.info('commandstats'), redisCpuSeconds(redis)]);
-  let commands = 0, evalshaCalls = 0, evalshaUs = 0;
-  for (const m of info.matchAll(/^cmdstat_([^:]+):calls=(\d+),usec=(\d+)/gm)) {
-    if (m[1] === 'info') continue; // this probe's own
-    commands += Number(m[2]);
-    if (m[1] === 'evalsha') { evalshaCalls = Number(m[2]); evalshaUs = Number(m[3]); }
-  }
-  return { evalshaCalls, evalshaUs, commands, cpu };
+  const [counts, evalshaUs, cpu] = await Promise.all([commandCounts(redis), scriptMicros(redis), redisCpuSeconds(redis)]);
+  let commands = 0;
+  for (const [name, n] of counts) if (name !== 'info') commands += n; // 'info': this probe's own
+  return { evalshaCalls: counts.get('evalsha') ?? 0, evalshaUs, commands, cpu };
 }
 
 async function pool<T>(items: T[], size: number, fn: (item: T, i: number) => Promise<unknown>): Promise<void> {
@@ -130,9 +127,5 @@ async function pool<T>(items: T[], size: number, fn: (item: T, i: number) => Pro
   }));
 }
 
-function median(xs: number[]): number {
-  const s = [...xs].sort((a, b) => a - b);
-  return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
-}
 
 if (require.main === module) main(process.argv.slice(2)).then((code) => process.exit(code), (err) => { console.error(err); process.exit(1); });
